@@ -1,0 +1,12 @@
+namespace Aims.Risk.Contracts;
+
+public sealed record ModelMetrics
+{
+    public double? Accuracy { get; init; }
+
+    public double? PreviousAccuracy { get; init; }
+
+    public double? FairnessGap { get; init; }
+
+    public double? DriftScore { get; init; }
+}
