@@ -1,0 +1,24 @@
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>One row of <c>Assessments</c> with the <c>RiskEntries</c> it produced.</summary>
+public sealed record AssessmentRecord
+{
+    public required Guid EventId { get; init; }
+
+    public required string SystemId { get; init; }
+
+    public required string ChangeType { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required DateTimeOffset AssessedAt { get; init; }
+
+    public required string RuleSetVersion { get; init; }
+
+    public required string RuleSetHash { get; init; }
+
+    /// <summary>The input event as canonical JSON (re-serialised), so a redelivery compares equal.</summary>
+    public required string Payload { get; init; }
+
+    public required IReadOnlyList<RiskEntryRecord> Entries { get; init; }
+}

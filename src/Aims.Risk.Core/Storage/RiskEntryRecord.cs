@@ -1,0 +1,47 @@
+using Aims.Risk.Contracts;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>One row of <c>RiskEntries</c>: a finding of one rule on one event.</summary>
+public sealed record RiskEntryRecord
+{
+    public required Guid Id { get; init; }
+
+    public required Guid EventId { get; init; }
+
+    public required string SystemId { get; init; }
+
+    public required string RuleId { get; init; }
+
+    public required string Category { get; init; }
+
+    public required string Title { get; init; }
+
+    public required string Rationale { get; init; }
+
+    public required int Likelihood { get; init; }
+
+    public required int Impact { get; init; }
+
+    public required int Score { get; init; }
+
+    public required RiskLevel Level { get; init; }
+
+    public required Treatment Treatment { get; init; }
+
+    /// <summary>Annex A control ids.</summary>
+    public required IReadOnlyList<string> Controls { get; init; }
+
+    public required RiskEntryStatus Status { get; init; }
+
+    /// <summary>Set when the entry is at or above the acceptance threshold and a task was requested.</summary>
+    public Guid? TaskId { get; init; }
+
+    public DateTimeOffset? DueBy { get; init; }
+
+    public required string RuleSetVersion { get; init; }
+
+    public required string RuleSetHash { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+}

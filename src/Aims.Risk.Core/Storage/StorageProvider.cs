@@ -1,0 +1,7 @@
+namespace Aims.Risk.Core.Storage;
+
+public enum StorageProvider
+{
+    Sqlite,
+    SqlServer,
+}
