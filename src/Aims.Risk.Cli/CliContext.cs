@@ -1,0 +1,18 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+
+namespace Aims.Risk.Cli;
+
+/// <summary>What every command needs: where to write, the configuration (same keys as the worker) and the clock.</summary>
+internal sealed record CliContext(TextWriter Output, TextWriter Error, IConfiguration Configuration, TimeProvider Clock)
+{
+    /// <summary>The rule set folder: <c>--rules</c>, else <c>Rules:Path</c> (env <c>Rules__Path</c>), else <c>rules</c>.</summary>
+    public static Option<string?> RulesOption() => new("--rules")
+    {
+        Description = "The rule set folder (default: the Rules:Path setting, else ./rules)",
+        HelpName = "DIR",
+    };
+
+    public string RulesPath(ParseResult result, Option<string?> option) =>
+        result.GetValue(option) ?? Configuration["Rules:Path"] ?? "rules";
+}

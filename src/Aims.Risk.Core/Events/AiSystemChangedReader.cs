@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
+using Aims.Risk.Contracts;
+
+namespace Aims.Risk.Core.Events;
+
+/// <summary>
+/// Reads an <see cref="AiSystemChanged"/> from a UTF-8 JSON body, strictly: the size, the encoding, the JSON,
+/// the types, the required fields and the values are checked, and the first problem found in each of those
+/// stages is reported with the field it concerns. Unknown fields are ignored (forward compatibility).
+/// </summary>
+public static partial class AiSystemChangedReader
+{
+    /// <summary>The default largest body accepted. A change event is a few kilobytes.</summary>
+    public const int DefaultMaxBytes = 1 << 20;
+
+    [GeneratedRegex(@"Aims\.Risk\.Contracts\.(\w+)")]
+    private static partial Regex ContractTypeName();
+
+    [GeneratedRegex(@" \| LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
+    private static partial Regex PositionSuffix();
+
+    /// <exception cref="InvalidEventException">The body is not a valid AiSystemChanged; the message says why.</exception>
+    public static AiSystemChanged Read(ReadOnlySpan<byte> body, TimeProvider clock, int maxBytes = DefaultMaxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        if (body.Length == 0)
+        {
+            throw new InvalidEventException("the body is empty; an AiSystemChanged JSON object is required");
+        }
+
+        if (body.Length > maxBytes)
+        {
+            throw new InvalidEventException($"the body is {body.Length} bytes; the limit is {maxBytes} bytes");
+        }
+
+        if (!Utf8.IsValid(body))
+        {
+            throw new InvalidEventException("the body is not valid UTF-8 text");
+        }
+
+        AiSystemChanged? change;
+        try
+        {
+            change = JsonSerializer.Deserialize<AiSystemChanged>(body, ContractJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException(Describe(ex), ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new InvalidEventException($"the body cannot be read as AiSystemChanged: {ex.Message}", ex);
+        }
+
+        if (change is null)
+        {
+            throw new InvalidEventException("the body is JSON null; an AiSystemChanged object is required");
+        }
+
+        var problems = AiSystemChangedValidator.Validate(change, clock.GetUtcNow());
+        if (problems.Count > 0)
+        {
+            throw new InvalidEventException(string.Join("; ", problems));
+        }
+
+        return change;
+    }
+
+    /// <summary>Turns System.Text.Json's message into one a publisher can act on: the field and what is wrong.</summary>
+    internal static string Describe(JsonException ex)
+    {
+        var message = PositionSuffix().Replace(ex.Message, "");
+        var path = ex.Path is { Length: > 0 } p && p != "$" ? p : null;
+        if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
+        {
+            var typeName = ContractTypeName().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
+            var enumType = typeName is null ? null : typeof(AiSystemChanged).Assembly.GetType($"Aims.Risk.Contracts.{typeName}");
+            var expected = enumType is { IsEnum: true }
+                ? $"one of {string.Join(", ", Enum.GetNames(enumType))}"
+                : DescribeType(message);
+            return $"{path ?? "the body"}: wrong value or type; expected {expected}";
+        }
+
+        message = ContractTypeName().Replace(message, "$1");
+        message = message.Replace(" Path: $.", " Path: ", StringComparison.Ordinal).Replace(" Path: $", "", StringComparison.Ordinal);
+        return path is null || message.Contains(path.TrimStart('$', '.'), StringComparison.Ordinal)
+            ? $"invalid JSON: {message}"
+            : $"{path}: {message}";
+    }
+
+    private static string DescribeType(string message) => message switch
+    {
+        _ when message.Contains("System.Guid", StringComparison.Ordinal) => "a UUID string",
+        _ when message.Contains("System.DateTimeOffset", StringComparison.Ordinal) => "an RFC 3339 timestamp string",
+        _ when message.Contains("System.Boolean", StringComparison.Ordinal) => "true or false",
+        _ when message.Contains("System.Int32", StringComparison.Ordinal) => "a whole number",
+        _ when message.Contains("System.Double", StringComparison.Ordinal) => "a number",
+        _ when message.Contains("System.String", StringComparison.Ordinal) => "a string",
+        _ => "a value of the type DESIGN.md gives",
+    };
+}

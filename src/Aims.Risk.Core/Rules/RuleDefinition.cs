@@ -1,0 +1,32 @@
+using Aims.Risk.Contracts;
+
+namespace Aims.Risk.Core.Rules;
+
+/// <summary>A rule as written in a workflow file, with its scoring metadata from <c>Properties</c>.</summary>
+public sealed record RuleDefinition
+{
+    public required string Id { get; init; }
+
+    public required string Category { get; init; }
+
+    public required string Title { get; init; }
+
+    public required string Expression { get; init; }
+
+    public required int Likelihood { get; init; }
+
+    public required int Impact { get; init; }
+
+    public required Treatment Treatment { get; init; }
+
+    public required IReadOnlyList<string> Controls { get; init; }
+
+    public IReadOnlyList<string> Nist { get; init; } = [];
+
+    public string? MitDomain { get; init; }
+
+    public required string Rationale { get; init; }
+
+    /// <summary>The workflow file the rule came from, relative to the rule set folder.</summary>
+    public required string File { get; init; }
+}

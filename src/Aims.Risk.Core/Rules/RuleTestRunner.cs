@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Aims.Risk.Contracts;
+using Aims.Risk.Core.Events;
+
+namespace Aims.Risk.Core.Rules;
+
+/// <summary>
+/// Runs the rule tests of <c>rules/tests/*.json</c>: example events with the rules they must and must not
+/// fire. Every rule must be fired by one case and not fired by another. A rule that takes too long on a
+/// test event fails too: runaway expressions are caught before they reach production.
+/// </summary>
+public static class RuleTestRunner
+{
+    public const string TestsFolder = "tests";
+
+    /// <summary>One evaluation of one rule on one small event; far above what a sane predicate needs.</summary>
+    public static readonly TimeSpan MaxRuleEvaluationTime = TimeSpan.FromMilliseconds(200);
+
+    public static RuleTestReport Run(RuleSet ruleSet, string directory, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(ruleSet);
+        ArgumentNullException.ThrowIfNull(clock);
+        var failures = new List<RuleSetError>();
+        var folder = Path.Combine(directory, TestsFolder);
+        if (!Directory.Exists(folder))
+        {
+            return new RuleTestReport(0, [new RuleSetError(TestsFolder, null, "the rule tests folder does not exist")]);
+        }
+
+        var rules = ruleSet.Rules.ToDictionary(r => r.Definition.Id, StringComparer.Ordinal);
+        var fired = new HashSet<string>(StringComparer.Ordinal);
+        var notFired = new HashSet<string>(StringComparer.Ordinal);
+        var caseCount = 0;
+        foreach (var path in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            var file = Path.GetRelativePath(directory, path);
+            foreach (var testCase in ReadCases(path, file, failures, clock))
+            {
+                caseCount++;
+                var normalized = EventNormalizer.Normalize(testCase.Change);
+                foreach (var (id, mustFire) in testCase.MustFire.Select(id => (id, true)).Concat(testCase.MustNotFire.Select(id => (id, false))))
+                {
+                    if (!rules.TryGetValue(id, out var rule))
+                    {
+                        failures.Add(new RuleSetError(file, id, $"case '{testCase.Name}' names a rule that is not in the rule set (or is disabled)"));
+                        continue;
+                    }
+
+                    var watch = Stopwatch.StartNew();
+                    bool result;
+                    try
+                    {
+                        result = rule.Fires(normalized);
+                    }
+#pragma warning disable CA1031 // Reported as a test failure with the exception's message.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        failures.Add(new RuleSetError(rule.Definition.File, id, $"throws {ex.GetType().Name} on case '{testCase.Name}' ({file}): {ex.Message}"));
+                        continue;
+                    }
+
+                    if (watch.Elapsed > MaxRuleEvaluationTime)
+                    {
+                        failures.Add(new RuleSetError(rule.Definition.File, id, $"took {watch.Elapsed.TotalMilliseconds:0} ms on case '{testCase.Name}'; the limit is {MaxRuleEvaluationTime.TotalMilliseconds:0} ms"));
+                    }
+
+                    (result ? fired : notFired).Add(id);
+                    if (result != mustFire)
+                    {
+                        failures.Add(new RuleSetError(file, id, $"case '{testCase.Name}': expected the rule {(mustFire ? "to fire" : "not to fire")}, but it {(result ? "fired" : "did not fire")}"));
+                    }
+                }
+            }
+        }
+
+        foreach (var rule in ruleSet.Rules)
+        {
+            var id = rule.Definition.Id;
+            if (!fired.Contains(id))
+            {
+                failures.Add(new RuleSetError(rule.Definition.File, id, "no test case fires this rule (add one to mustFire)"));
+            }
+
+            if (!notFired.Contains(id))
+            {
+                failures.Add(new RuleSetError(rule.Definition.File, id, "no test case shows this rule not firing (add one to mustNotFire)"));
+            }
+        }
+
+        return new RuleTestReport(caseCount, failures);
+    }
+
+    private static List<RuleTestCase> ReadCases(string path, string file, List<RuleSetError> failures, TimeProvider clock)
+    {
+        var cases = new List<RuleTestCase>();
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException ex)
+        {
+            failures.Add(new RuleSetError(file, null, $"is not valid JSON: {ex.Message}"));
+            return cases;
+        }
+
+        if (root is JsonObject rootObject)
+        {
+            using var document = JsonDocument.Parse(root.ToJsonString());
+            failures.AddRange(RuleFileSchemas.Validate("rule-tests", document.RootElement).Select(p => new RuleSetError(file, null, $"schema: {p.Message}")));
+        }
+
+        if (root?["cases"] is not JsonArray list)
+        {
+            failures.Add(new RuleSetError(file, null, "cases: a list of test cases is required"));
+            return cases;
+        }
+
+        var index = 0;
+        foreach (var item in list)
+        {
+            index++;
+            var name = item?["name"]?.GetValueKind() == JsonValueKind.String ? item["name"]!.GetValue<string>() : $"case #{index}";
+            try
+            {
+                cases.Add(ReadCase(item as JsonObject ?? throw new InvalidDataException("a case must be an object"), name, Path.GetDirectoryName(path)!, clock));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or InvalidEventException or IOException or JsonException or InvalidOperationException)
+            {
+                failures.Add(new RuleSetError(file, null, $"case '{name}': {ex.Message}"));
+            }
+        }
+
+        return cases;
+    }
+
+    private static RuleTestCase ReadCase(JsonObject item, string name, string folder, TimeProvider clock)
+    {
+        JsonNode? change = item["event"]?.DeepClone();
+        if (item["base"] is { } baseNode)
+        {
+            var basePath = Path.GetFullPath(Path.Combine(folder, baseNode.GetValue<string>()));
+            var baseEvent = JsonNode.Parse(File.ReadAllText(basePath)) ?? throw new InvalidDataException($"base {baseNode} is JSON null");
+            change = change is null ? baseEvent : MergePatch(baseEvent, change);
+        }
+
+        if (change is null)
+        {
+            throw new InvalidDataException("'event' (or 'base') is required");
+        }
+
+        AiSystemChanged parsed;
+        try
+        {
+            parsed = AiSystemChangedReader.Read(Encoding.UTF8.GetBytes(change.ToJsonString()), clock);
+        }
+        catch (InvalidEventException ex)
+        {
+            throw new InvalidEventException($"the event is not a valid AiSystemChanged: {ex.Message}", ex);
+        }
+
+        return new RuleTestCase(name, parsed, Ids(item, "mustFire"), Ids(item, "mustNotFire"));
+    }
+
+    private static string[] Ids(JsonObject item, string key) =>
+        item[key] is JsonArray ids ? [.. ids.Select(id => id?.GetValue<string>() ?? throw new InvalidDataException($"{key}: ids must be strings"))] : [];
+
+    /// <summary>RFC 7386 JSON merge patch: objects merge member by member, null deletes, anything else replaces.</summary>
+    internal static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject)
+        {
+            return patch?.DeepClone();
+        }
+
+        var result = target is JsonObject targetObject ? (JsonObject)targetObject.DeepClone() : [];
+        foreach (var (key, value) in patchObject)
+        {
+            if (value is null)
+            {
+                result.Remove(key);
+            }
+            else
+            {
+                var merged = MergePatch(result[key], value);
+                result[key] = merged;
+            }
+        }
+
+        return result;
+    }
+
+    private sealed record RuleTestCase(string Name, AiSystemChanged Change, string[] MustFire, string[] MustNotFire);
+}

@@ -1,0 +1,20 @@
+using Aims.Risk.Contracts;
+
+namespace Aims.Risk.Core.Scoring;
+
+/// <summary>The outcome of evaluating one event against one rule set.</summary>
+public sealed record EventAssessment
+{
+    public required AiSystemChanged Change { get; init; }
+
+    public required string RuleSetVersion { get; init; }
+
+    public required string RuleSetHash { get; init; }
+
+    public required DateTimeOffset AssessedAt { get; init; }
+
+    public required IReadOnlyList<Finding> Findings { get; init; }
+
+    /// <summary>Rules that threw while evaluating this event (a rule defect, logged; such a rule counts as not fired).</summary>
+    public IReadOnlyList<RuleEvaluationError> Errors { get; init; } = [];
+}

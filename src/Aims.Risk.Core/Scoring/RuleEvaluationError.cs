@@ -1,0 +1,3 @@
+namespace Aims.Risk.Core.Scoring;
+
+public sealed record RuleEvaluationError(string RuleId, string Message);
