@@ -22,6 +22,7 @@ public static class AimsRiskCli
         {
             RulesCommands.Create(context),
             AssessCommand.Create(context),
+            SchemaCommand.Create(context),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }

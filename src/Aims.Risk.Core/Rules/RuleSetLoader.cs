@@ -132,15 +132,17 @@ public static partial class RuleSetLoader
         }
 
         RejectUnknownKeys(json, ["$schema", "name", "version", "description", "workflows", "criteria"], ManifestFile, null, "manifest", errors);
-        if (errors.Count > before)
+
+        // A bad version or name is reported, but the files are still read so that every error shows at once.
+        if (criteriaFile is null || workflows.Count == 0 || errors.Skip(before).Any(e => e.Message.Contains("inside the rule set folder", StringComparison.Ordinal)))
         {
             return null;
         }
 
         return new RuleSetManifest
         {
-            Name = name!,
-            Version = version!,
+            Name = name ?? "",
+            Version = version ?? "",
             Description = json.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
             Workflows = workflows,
             Criteria = criteriaFile!,

@@ -1,0 +1,18 @@
+using Aims.Risk.Cli;
+using Aims.Risk.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Aims.Risk.Tests.Cli;
+
+internal static class CliRunner
+{
+    public static async Task<(int ExitCode, string Output, string Error)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Rules:Path"] = RepositoryRoot.Rules }).Build();
+        var code = await AimsRiskCli.RunAsync(args, output, error, configuration, new FakeTimeProvider(SampleEvents.Now));
+        return (code, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Aims.Risk.Cli;
+using Aims.Risk.Tests.Support;
+
+namespace Aims.Risk.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly RuleSetBuilder _rules = new();
+
+    public void Dispose() => _rules.Dispose();
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("rules", "--help")]
+    [InlineData("rules", "validate", "--help")]
+    [InlineData("rules", "test", "--help")]
+    [InlineData("assess", "--help")]
+    [InlineData("schema", "--help")]
+    public async Task Help_is_available_everywhere(params string[] args)
+    {
+        var (code, output, _) = await CliRunner.Run(args);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_command_exits_1()
+    {
+        var (code, _, error) = await CliRunner.Run("frobnicate");
+
+        Assert.Equal(1, code);
+        Assert.Contains("frobnicate", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rules_validate_exits_0_on_a_valid_rule_set()
+    {
+        var (code, output, _) = await CliRunner.Run("rules", "validate", "--rules", _rules.Write());
+
+        Assert.Equal(AimsRiskCli.Success, code);
+        Assert.Contains("valid: test 1.2.3, 3 rules in 2 workflows", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rules_validate_exits_1_listing_every_error()
+    {
+        _rules.RuleAt("privacy.json", 0)["Properties"]!["likelihood"] = 0;
+        _rules.RuleAt("security.json", 0)["Expression"] = "change.GetType() != null";
+
+        var (code, _, error) = await CliRunner.Run("rules", "validate", "--rules", _rules.Write());
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Contains("2 error(s)", error, StringComparison.Ordinal);
+        Assert.Contains("privacy.json: PRIV-001: likelihood", error, StringComparison.Ordinal);
+        Assert.Contains("security.json: SEC-001: Expression 'GetType' is not allowed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rules_test_exits_1_listing_each_failure()
+    {
+        _rules.Write();
+        _rules.WriteTests("""{ "cases": [] }""");
+
+        var (code, output, error) = await CliRunner.Run("rules", "test", "--rules", _rules.Directory);
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Contains("FAIL privacy.json: PRIV-001: no test case fires this rule", error, StringComparison.Ordinal);
+        Assert.Contains("failed: 6 failure(s) in 0 cases", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assess_prints_findings_as_json_with_rule_ids()
+    {
+        var file = WriteEvent(SampleEvents.ValidJson);
+
+        var (code, output, _) = await CliRunner.Run("assess", file, "--rules", _rules.Write(), "--format", "json");
+
+        Assert.Equal(AimsRiskCli.Success, code);
+        using var json = JsonDocument.Parse(output);
+        var assessment = Assert.Single(json.RootElement.EnumerateArray().ToList());
+        Assert.Equal("0b6f8a4e-7c1d-4e2a-9f3b-1a2b3c4d5e6f", assessment.GetProperty("eventId").GetString());
+        var finding = Assert.Single(assessment.GetProperty("findings").EnumerateArray().ToList());
+        Assert.Equal("SEC-001", finding.GetProperty("ruleId").GetString());
+        Assert.Equal("Critical", finding.GetProperty("level").GetString());
+    }
+
+    [Fact]
+    public async Task Assess_prints_a_table_by_default()
+    {
+        var file = WriteEvent(SampleEvents.ValidJson);
+
+        var (code, output, _) = await CliRunner.Run("assess", file, "--rules", _rules.Write());
+
+        Assert.Equal(AimsRiskCli.Success, code);
+        Assert.Contains("1 finding(s)", output, StringComparison.Ordinal);
+        Assert.Matches(@"SEC-001\s+Critical\s+25\s+Avoid\s+2026-12-06\s+Title of SEC-001", output);
+    }
+
+    [Theory]
+    [InlineData("Critical", AimsRiskCli.GateFailed)]
+    [InlineData("High", AimsRiskCli.GateFailed)]
+    public async Task Assess_fail_on_exits_2_when_a_finding_reaches_the_level(string level, int expected)
+    {
+        var file = WriteEvent(SampleEvents.ValidJson);
+
+        var (code, _, error) = await CliRunner.Run("assess", file, "--rules", _rules.Write(), "--fail-on", level);
+
+        Assert.Equal(expected, code);
+        Assert.Contains("SEC-001 (Critical)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assess_fail_on_exits_0_when_every_finding_is_below_the_level()
+    {
+        var file = WriteEvent(SampleEvents.ValidJson.Replace("ModelDeployed", "ModelRetrained", StringComparison.Ordinal));
+
+        var (code, _, _) = await CliRunner.Run("assess", file, "--rules", _rules.Write(), "--fail-on", "Low");
+
+        Assert.Equal(AimsRiskCli.Success, code);
+    }
+
+    [Fact]
+    public async Task Assess_invalid_file_exits_1_naming_the_file_and_the_field()
+    {
+        var file = WriteEvent(SampleEvents.ValidJson.Replace("\"ModelDeployed\"", "\"Deployed\"", StringComparison.Ordinal));
+
+        var (code, _, error) = await CliRunner.Run("assess", file, "--rules", _rules.Write(), "--fail-on", "Low");
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Contains($"{file}: not a valid AiSystemChanged: $.changeType", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assess_missing_file_exits_1()
+    {
+        var (code, _, error) = await CliRunner.Run("assess", "/no/such/event.json", "--rules", _rules.Write());
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Contains("/no/such/event.json: no such file or folder", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assess_with_an_invalid_rule_set_exits_1()
+    {
+        _rules.Manifest["version"] = "latest";
+
+        var (code, _, error) = await CliRunner.Run("assess", WriteEvent(SampleEvents.ValidJson), "--rules", _rules.Write());
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Contains("manifest.json: version 'latest' is not a semantic version", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assess_rejects_an_unknown_format()
+    {
+        var (code, _, _) = await CliRunner.Run("assess", WriteEvent(SampleEvents.ValidJson), "--format", "xml");
+
+        Assert.Equal(1, code);
+    }
+
+    [Fact]
+    public async Task Schema_prints_the_generated_contract_schema()
+    {
+        var (code, output, _) = await CliRunner.Run("schema");
+
+        Assert.Equal(0, code);
+        Assert.Equal(Aims.Risk.Core.Events.ContractSchema.Generate(), output);
+    }
+
+    private string WriteEvent(string json)
+    {
+        var path = Path.Combine(_rules.Directory, $"event-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+}
