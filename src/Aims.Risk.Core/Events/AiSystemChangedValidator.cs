@@ -121,18 +121,12 @@ public static class AiSystemChangedValidator
 
     private static void Text(List<string> problems, string field, string? value, bool required, int maxLength)
     {
-        if (value is null || value.Length == 0 || string.IsNullOrWhiteSpace(value))
+        // Optional text may be blank (a publisher's "unknown"); rules decide what blank means.
+        if (required && string.IsNullOrWhiteSpace(value))
         {
-            if (required)
-            {
-                problems.Add($"{field}: is required and must not be empty");
-            }
-            else if (value is not null && value.Length > 0)
-            {
-                problems.Add($"{field}: must not be blank");
-            }
+            problems.Add($"{field}: is required and must not be empty");
         }
-        else if (value.Length > maxLength)
+        else if (value is not null && value.Length > maxLength)
         {
             problems.Add($"{field}: {value.Length} characters; the limit is {maxLength}");
         }

@@ -21,6 +21,8 @@ public static partial class RuleSetLoader
 
     private const int MaxFileBytes = 1 << 20;
 
+    private const string SchemaPrefix = "schema: ";
+
     private static readonly string[] AllowedRuleKeys =
         ["RuleName", "Expression", "Enabled", "Properties", "SuccessEvent", "ErrorMessage", "RuleExpressionType"];
 
@@ -76,12 +78,21 @@ public static partial class RuleSetLoader
 
         if (errors.Count > 0 || manifest is null || criteria is null)
         {
-            throw new RuleSetValidationException(directory, errors);
+            throw new RuleSetValidationException(directory, WithoutRepeatedSchemaErrors(errors));
         }
 
         var (hash, content) = Fingerprint(files);
         return new RuleSet(root, manifest, criteria, rules, hash, content);
     }
+
+    /// <summary>
+    /// The schema and the loader's own checks often see the same mistake; the loader's message is the more
+    /// precise, so schema errors are kept only for a file in which the loader found nothing wrong.
+    /// </summary>
+    private static List<RuleSetError> WithoutRepeatedSchemaErrors(List<RuleSetError> errors) =>
+        [.. errors.Where(e => !IsSchemaError(e) || !errors.Any(o => !IsSchemaError(o) && o.File == e.File))];
+
+    private static bool IsSchemaError(RuleSetError error) => error.Message.StartsWith(SchemaPrefix, StringComparison.Ordinal);
 
     private static RuleSetManifest? ReadManifest(string root, List<RuleSetError> errors, List<(string, string)> files)
     {
@@ -504,7 +515,7 @@ public static partial class RuleSetLoader
             return null;
         }
 
-        errors.AddRange(RuleFileSchemas.Validate(what, json).Select(problem => new RuleSetError(file, RuleIdAt(json, problem.Location), $"schema: {problem.Message}")));
+        errors.AddRange(RuleFileSchemas.Validate(what, json).Select(problem => new RuleSetError(file, RuleIdAt(json, problem.Location), SchemaPrefix + problem.Message)));
         return json;
     }
 

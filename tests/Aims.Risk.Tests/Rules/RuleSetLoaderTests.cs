@@ -92,6 +92,13 @@ public sealed class RuleSetLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Schema_violation_the_loader_does_not_check_itself_is_reported()
+    {
+        _rules.Manifest["description"] = 42;
+        AssertError(_rules.Write(), "manifest.json", null, "schema: /description");
+    }
+
+    [Fact]
     public void Manifest_naming_a_missing_workflow_is_refused()
     {
         _rules.Manifest["workflows"]!.AsArray().Add("ethics.json");
