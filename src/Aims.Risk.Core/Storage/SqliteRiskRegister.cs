@@ -13,7 +13,8 @@ namespace Aims.Risk.Core.Storage;
 
 /// <summary>
 /// The embedded register: one SQLite file. Writers take turns (BEGIN IMMEDIATE, WAL journal) and wait for
-/// each other up to the connection's <c>Default Timeout</c> instead of failing.
+/// each other up to the connection's <c>Default Timeout</c> instead of failing. Timestamps are stored, and
+/// read back, in UTC: the same instants as written, with offset +00:00.
 /// </summary>
 public sealed class SqliteRiskRegister : DbRiskRegister
 {
