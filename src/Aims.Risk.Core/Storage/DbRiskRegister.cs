@@ -1,0 +1,215 @@
+using System.Data.Common;
+using System.Runtime.ExceptionServices;
+using DbUp.Builder;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>
+/// The transaction flow shared by both stores; a dialect supplies its connection, schema scripts and SQL.
+/// Each public operation runs whole inside the SQL resilience pipeline, so a transient failure repeats the
+/// complete transaction, never half of one.
+/// </summary>
+public abstract partial class DbRiskRegister : IRiskRegister
+{
+    private readonly ResiliencePipeline pipeline;
+
+    protected DbRiskRegister(ResiliencePipeline pipeline, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(logger);
+        this.pipeline = pipeline;
+        Logger = logger;
+    }
+
+    protected ILogger Logger { get; }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await pipeline.ExecuteAsync(
+            async token =>
+            {
+                await PrepareDatabaseAsync(token);
+
+                // DbUp is synchronous; run it off the caller's thread so start-up stays responsive.
+                var upgrader = CreateMigration().LogTo(Logger).WithTransactionPerScript().Build();
+                var result = await Task.Run(upgrader.PerformUpgrade, token);
+                if (!result.Successful)
+                {
+                    // Rethrow the provider's own exception so the pipeline can tell transient from fatal.
+                    ExceptionDispatchInfo.Throw(result.Error);
+                }
+
+                foreach (var script in result.Scripts)
+                {
+                    LogScriptApplied(Logger, script.Name);
+                }
+            },
+            cancellationToken);
+    }
+
+    public async Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken)
+    {
+        RegisterValues.EnsureStorable(assessment);
+        return await pipeline.ExecuteAsync(
+            async token => await RecordOnceAsync(assessment, token),
+            cancellationToken);
+    }
+
+    public async Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ruleSet);
+        await pipeline.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await OpenAsync(token);
+                try
+                {
+                    await InsertRuleSetIfAbsentAsync(connection, ruleSet, token);
+                }
+                catch (DbException ex) when (IsUniqueKeyViolation(ex))
+                {
+                    // Another replica archived the same hash at the same moment: the row is there, as wanted.
+                }
+            },
+            cancellationToken);
+    }
+
+    public async Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await OpenAsync(token);
+                return await ReadAssessmentAsync(connection, eventId, token);
+            },
+            cancellationToken);
+
+    public async Task<IReadOnlyList<RiskEntryRecord>> QueryEntriesAsync(RegisterQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
+        if (query.MinimumLevel is { } level && !Enum.IsDefined(level))
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), level, "MinimumLevel is not a defined risk level");
+        }
+
+        return await pipeline.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await OpenAsync(token);
+                return await ReadEntriesAsync(connection, query, token);
+            },
+            cancellationToken);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await OpenAsync(token);
+                await PingAsync(connection, token);
+            },
+            cancellationToken);
+
+    /// <summary>A new, unopened connection.</summary>
+    protected abstract DbConnection CreateConnection();
+
+    /// <summary>DbUp for this dialect: database, embedded scripts and journal table.</summary>
+    protected abstract UpgradeEngineBuilder CreateMigration();
+
+    /// <summary>Settings the scripts cannot make inside a transaction (SQLite's journal mode).</summary>
+    protected virtual Task PrepareDatabaseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A transaction in which the look-up of an event blocks other writers of the same event.</summary>
+    protected abstract Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The stored payload of the event, or null; with <paramref name="transaction"/> it locks the key.</summary>
+    protected abstract Task<string?> ReadPayloadAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken);
+
+    protected abstract Task InsertAsync(DbConnection connection, DbTransaction transaction, AssessmentRecord assessment, CancellationToken cancellationToken);
+
+    protected abstract Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken);
+
+    protected abstract Task<AssessmentRecord?> ReadAssessmentAsync(DbConnection connection, Guid eventId, CancellationToken cancellationToken);
+
+    protected abstract Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, RegisterQuery query, CancellationToken cancellationToken);
+
+    protected abstract Task InsertRuleSetIfAbsentAsync(DbConnection connection, RuleSetArchive ruleSet, CancellationToken cancellationToken);
+
+    protected abstract Task PingAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>A primary-key or unique-key violation (never any other constraint).</summary>
+    protected abstract bool IsUniqueKeyViolation(DbException exception);
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<RecordResult> RecordOnceAsync(AssessmentRecord assessment, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+            var storedPayload = await ReadPayloadAsync(connection, transaction, assessment.EventId, cancellationToken);
+            if (storedPayload is not null)
+            {
+                var stored = await ExistingAsync(connection, transaction, assessment, storedPayload, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return stored;
+            }
+
+            await InsertAsync(connection, transaction, assessment, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new RecordResult(IsDuplicate: false, assessment.Entries);
+        }
+        catch (DbException ex) when (IsUniqueKeyViolation(ex))
+        {
+            // A concurrent writer (another replica) committed this event between our look-up and insert.
+            // Our transaction is rolled back; the event's own row decides, exactly as for a redelivery.
+            var storedPayload = await ReadPayloadAsync(connection, transaction: null, assessment.EventId, cancellationToken);
+            if (storedPayload is null)
+            {
+                // Not a race: the violation is within this assessment (e.g. two entries for one rule).
+                throw;
+            }
+
+            LogConcurrentRecord(Logger, ex, assessment.EventId);
+            return await ExistingAsync(connection, transaction: null, assessment, storedPayload, cancellationToken);
+        }
+    }
+
+    private async Task<RecordResult> ExistingAsync(
+        DbConnection connection,
+        DbTransaction? transaction,
+        AssessmentRecord assessment,
+        string storedPayload,
+        CancellationToken cancellationToken)
+    {
+        if (!string.Equals(storedPayload, assessment.Payload, StringComparison.Ordinal))
+        {
+            throw new EventConflictException(assessment.EventId);
+        }
+
+        var entries = await ReadEntriesAsync(connection, transaction, assessment.EventId, cancellationToken);
+        return new RecordResult(IsDuplicate: true, entries);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema script {Script}")]
+    private static partial void LogScriptApplied(ILogger logger, string script);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} was recorded concurrently by another writer")]
+    private static partial void LogConcurrentRecord(ILogger logger, Exception exception, Guid eventId);
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Aims.Risk.Contracts;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>How record values become column values, shared by both dialects.</summary>
+internal static class RegisterValues
+{
+    private const char ControlSeparator = ',';
+
+    /// <summary>ISO 8601 with milliseconds and a numeric offset, e.g. 2026-11-29T03:51:11.123+00:00.</summary>
+    internal const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz";
+
+    internal static string JoinControls(IReadOnlyList<string> controls) => string.Join(ControlSeparator, controls);
+
+    internal static IReadOnlyList<string> SplitControls(string controls) =>
+        controls.Length == 0 ? [] : controls.Split(ControlSeparator);
+
+    internal static int Rank(RiskLevel level) => (int)level;
+
+    internal static TEnum ParseName<TEnum>(string name)
+        where TEnum : struct, Enum =>
+        Enum.TryParse<TEnum>(name, ignoreCase: false, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new InvalidDataException($"'{name}' is not a {typeof(TEnum).Name} name");
+
+    /// <summary>Both stores keep milliseconds; cutting here keeps what is returned equal to what is stored.</summary>
+    internal static DateTimeOffset ToMilliseconds(DateTimeOffset value) =>
+        new(value.Ticks - (value.Ticks % TimeSpan.TicksPerMillisecond), value.Offset);
+
+    /// <summary>SQLite text: UTC so that text order is time order.</summary>
+    internal static string FormatTimestamp(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset ParseTimestamp(string text) =>
+        DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None);
+
+    internal static string FormatGuid(Guid value) => value.ToString("D", CultureInfo.InvariantCulture);
+
+    internal static Guid ParseGuid(string text) => Guid.ParseExact(text, "D");
+
+    /// <summary>Rejects what the columns could not store faithfully, before anything is written.</summary>
+    internal static void EnsureStorable(AssessmentRecord assessment)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        ArgumentNullException.ThrowIfNull(assessment.Entries);
+        foreach (var entry in assessment.Entries)
+        {
+            ArgumentNullException.ThrowIfNull(entry, nameof(assessment));
+            if (entry.EventId != assessment.EventId)
+            {
+                throw new ArgumentException(
+                    $"risk entry {entry.Id} belongs to event {entry.EventId}, not to the assessed event {assessment.EventId}",
+                    nameof(assessment));
+            }
+
+            if (!Enum.IsDefined(entry.Level) || !Enum.IsDefined(entry.Treatment) || !Enum.IsDefined(entry.Status))
+            {
+                throw new ArgumentException($"risk entry {entry.Id} ({entry.RuleId}) has an undefined level, treatment or status", nameof(assessment));
+            }
+
+            foreach (var control in entry.Controls)
+            {
+                if (string.IsNullOrWhiteSpace(control) || control.Contains(ControlSeparator, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"risk entry {entry.Id} ({entry.RuleId}) has an empty control id or one with a comma: '{control}'", nameof(assessment));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+using System.Data;
+using System.Data.Common;
+using Aims.Risk.Contracts;
+using Dapper;
+using DbUp;
+using DbUp.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>
+/// The embedded register: one SQLite file. Writers take turns (BEGIN IMMEDIATE, WAL journal) and wait for
+/// each other up to the connection's <c>Default Timeout</c> instead of failing. Timestamps are stored, and
+/// read back, in UTC: the same instants as written, with offset +00:00.
+/// </summary>
+public sealed class SqliteRiskRegister : DbRiskRegister
+{
+    private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.Sqlite.";
+
+    // SQLite extended result codes for key violations; other constraints (CHECK, NOT NULL, FOREIGN KEY) are real errors.
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
+
+    public SqliteRiskRegister(string connectionString, ResiliencePipeline pipeline, ILogger<SqliteRiskRegister>? logger = null)
+        : base(pipeline, logger ?? NullLogger<SqliteRiskRegister>.Instance)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+
+        // SQLite leaves foreign keys off unless each connection asks for them.
+        builder.ForeignKeys ??= true;
+        ConnectionString = builder.ToString();
+    }
+
+    public string ConnectionString { get; }
+
+    protected override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+
+    protected override UpgradeEngineBuilder CreateMigration() =>
+        DeployChanges.To
+            .SqliteDatabase(ConnectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(SqliteRiskRegister).Assembly, name => name.StartsWith(ScriptPrefix, StringComparison.Ordinal))
+            .JournalToSqliteTable("SchemaVersions");
+
+    protected override async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
+    {
+        // WAL lets readers run beside the one writer. The mode is stored in the file, and it cannot be
+        // changed inside a transaction, so it is set here rather than in a script.
+        const string sql = "PRAGMA journal_mode = WAL;";
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        _ = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+    }
+
+    // Microsoft.Data.Sqlite begins a Serializable transaction with BEGIN IMMEDIATE: the write lock is taken
+    // before the look-up, so two writers of one event cannot both see it absent.
+    protected override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+
+    protected override async Task<string?> ReadPayloadAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT Payload FROM Assessments WHERE EventId = @EventId;
+            """;
+        return await connection.QuerySingleOrDefaultAsync<string>(
+            new CommandDefinition(sql, new { EventId = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken));
+    }
+
+    protected override async Task InsertAsync(DbConnection connection, DbTransaction transaction, AssessmentRecord assessment, CancellationToken cancellationToken)
+    {
+        const string insertAssessment = """
+            INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount)
+            VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount);
+            """;
+        const string insertEntry = """
+            INSERT INTO RiskEntries (Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                                     Level, LevelRank, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt)
+            VALUES (@Id, @EventId, @SystemId, @RuleId, @Category, @Title, @Rationale, @Likelihood, @Impact, @Score,
+                    @Level, @LevelRank, @Treatment, @Controls, @Status, @TaskId, @DueBy, @RuleSetVersion, @RuleSetHash, @CreatedAt);
+            """;
+        _ = await connection.ExecuteAsync(
+            new CommandDefinition(insertAssessment, AssessmentRow.From(assessment), transaction, cancellationToken: cancellationToken));
+        if (assessment.Entries.Count > 0)
+        {
+            // A list parameter makes Dapper run the statement once per entry, inside the same transaction.
+            _ = await connection.ExecuteAsync(
+                new CommandDefinition(insertEntry, assessment.Entries.Select(EntryRow.From).ToList(), transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                   Level, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+            FROM RiskEntries
+            WHERE EventId = @EventId
+            ORDER BY CreatedAt, RuleId;
+            """;
+        var rows = await connection.QueryAsync<EntryRow>(
+            new CommandDefinition(sql, new { EventId = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(row => row.ToRecord())];
+    }
+
+    protected override async Task<AssessmentRecord?> ReadAssessmentAsync(DbConnection connection, Guid eventId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount
+            FROM Assessments
+            WHERE EventId = @EventId;
+            """;
+        var row = await connection.QuerySingleOrDefaultAsync<AssessmentRow>(
+            new CommandDefinition(sql, new { EventId = RegisterValues.FormatGuid(eventId) }, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var entries = await ReadEntriesAsync(connection, transaction: null, eventId, cancellationToken);
+        return row.ToRecord(entries);
+    }
+
+    protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, RegisterQuery query, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                   Level, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+            FROM RiskEntries
+            WHERE (@SystemId IS NULL OR SystemId = @SystemId)
+              AND (@MinimumRank IS NULL OR LevelRank >= @MinimumRank)
+              AND (@EventId IS NULL OR EventId = @EventId)
+            ORDER BY CreatedAt, RuleId, Id
+            LIMIT @Limit;
+            """;
+        var parameters = new
+        {
+            query.SystemId,
+            MinimumRank = query.MinimumLevel is { } level ? RegisterValues.Rank(level) : (int?)null,
+            EventId = query.EventId is { } eventId ? RegisterValues.FormatGuid(eventId) : null,
+            query.Limit,
+        };
+        var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return [.. rows.Select(row => row.ToRecord())];
+    }
+
+    protected override async Task InsertRuleSetIfAbsentAsync(DbConnection connection, RuleSetArchive ruleSet, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO RuleSetVersions (Hash, Version, Content, ActivatedAt)
+            VALUES (@Hash, @Version, @Content, @ActivatedAt)
+            ON CONFLICT (Hash) DO NOTHING;
+            """;
+        var parameters = new
+        {
+            ruleSet.Hash,
+            ruleSet.Version,
+            ruleSet.Content,
+            ActivatedAt = RegisterValues.FormatTimestamp(ruleSet.ActivatedAt),
+        };
+        _ = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    protected override async Task PingAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        _ = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1;", cancellationToken: cancellationToken));
+
+    protected override bool IsUniqueKeyViolation(DbException exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique };
+
+    /// <summary>Assessments as SQLite stores them: text for UUIDs and timestamps.</summary>
+    private sealed class AssessmentRow
+    {
+        public string EventId { get; init; } = "";
+
+        public string SystemId { get; init; } = "";
+
+        public string ChangeType { get; init; } = "";
+
+        public string OccurredAt { get; init; } = "";
+
+        public string AssessedAt { get; init; } = "";
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string RuleSetHash { get; init; } = "";
+
+        public string Payload { get; init; } = "";
+
+        public long FindingCount { get; init; }
+
+        public static AssessmentRow From(AssessmentRecord record) => new()
+        {
+            EventId = RegisterValues.FormatGuid(record.EventId),
+            SystemId = record.SystemId,
+            ChangeType = record.ChangeType,
+            OccurredAt = RegisterValues.FormatTimestamp(record.OccurredAt),
+            AssessedAt = RegisterValues.FormatTimestamp(record.AssessedAt),
+            RuleSetVersion = record.RuleSetVersion,
+            RuleSetHash = record.RuleSetHash,
+            Payload = record.Payload,
+            FindingCount = record.Entries.Count,
+        };
+
+        public AssessmentRecord ToRecord(IReadOnlyList<RiskEntryRecord> entries) => new()
+        {
+            EventId = RegisterValues.ParseGuid(EventId),
+            SystemId = SystemId,
+            ChangeType = ChangeType,
+            OccurredAt = RegisterValues.ParseTimestamp(OccurredAt),
+            AssessedAt = RegisterValues.ParseTimestamp(AssessedAt),
+            RuleSetVersion = RuleSetVersion,
+            RuleSetHash = RuleSetHash,
+            Payload = Payload,
+            Entries = entries,
+        };
+    }
+
+    /// <summary>RiskEntries as SQLite stores them.</summary>
+    private sealed class EntryRow
+    {
+        public string Id { get; init; } = "";
+
+        public string EventId { get; init; } = "";
+
+        public string SystemId { get; init; } = "";
+
+        public string RuleId { get; init; } = "";
+
+        public string Category { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Rationale { get; init; } = "";
+
+        public long Likelihood { get; init; }
+
+        public long Impact { get; init; }
+
+        public long Score { get; init; }
+
+        public string Level { get; init; } = "";
+
+        public long LevelRank { get; init; }
+
+        public string Treatment { get; init; } = "";
+
+        public string Controls { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public string? TaskId { get; init; }
+
+        public string? DueBy { get; init; }
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string RuleSetHash { get; init; } = "";
+
+        public string CreatedAt { get; init; } = "";
+
+        public static EntryRow From(RiskEntryRecord record) => new()
+        {
+            Id = RegisterValues.FormatGuid(record.Id),
+            EventId = RegisterValues.FormatGuid(record.EventId),
+            SystemId = record.SystemId,
+            RuleId = record.RuleId,
+            Category = record.Category,
+            Title = record.Title,
+            Rationale = record.Rationale,
+            Likelihood = record.Likelihood,
+            Impact = record.Impact,
+            Score = record.Score,
+            Level = record.Level.ToString(),
+            LevelRank = RegisterValues.Rank(record.Level),
+            Treatment = record.Treatment.ToString(),
+            Controls = RegisterValues.JoinControls(record.Controls),
+            Status = record.Status.ToString(),
+            TaskId = record.TaskId is { } taskId ? RegisterValues.FormatGuid(taskId) : null,
+            DueBy = record.DueBy is { } dueBy ? RegisterValues.FormatTimestamp(dueBy) : null,
+            RuleSetVersion = record.RuleSetVersion,
+            RuleSetHash = record.RuleSetHash,
+            CreatedAt = RegisterValues.FormatTimestamp(record.CreatedAt),
+        };
+
+        public RiskEntryRecord ToRecord() => new()
+        {
+            Id = RegisterValues.ParseGuid(Id),
+            EventId = RegisterValues.ParseGuid(EventId),
+            SystemId = SystemId,
+            RuleId = RuleId,
+            Category = Category,
+            Title = Title,
+            Rationale = Rationale,
+            Likelihood = checked((int)Likelihood),
+            Impact = checked((int)Impact),
+            Score = checked((int)Score),
+            Level = RegisterValues.ParseName<RiskLevel>(Level),
+            Treatment = RegisterValues.ParseName<Treatment>(Treatment),
+            Controls = RegisterValues.SplitControls(Controls),
+            Status = RegisterValues.ParseName<RiskEntryStatus>(Status),
+            TaskId = TaskId is null ? null : RegisterValues.ParseGuid(TaskId),
+            DueBy = DueBy is null ? null : RegisterValues.ParseTimestamp(DueBy),
+            RuleSetVersion = RuleSetVersion,
+            RuleSetHash = RuleSetHash,
+            CreatedAt = RegisterValues.ParseTimestamp(CreatedAt),
+        };
+    }
+}

@@ -1,0 +1,36 @@
+using Aims.Risk.Core.Storage;
+using Microsoft.Data.SqlClient;
+using Polly;
+using static Aims.Risk.Tests.Storage.RegisterBuilders;
+
+namespace Aims.Risk.Tests.Storage;
+
+/// <summary>
+/// What can be checked of the SQL Server register with no server: the provider, DbUp and Dapper load and reach
+/// the point of connecting (dbup-sqlserver is built against an older Microsoft.Data.SqlClient than the one used).
+/// </summary>
+public sealed class SqlServerRiskRegisterOfflineTests
+{
+    // Port 1 on the loopback refuses at once; no retries, so each failure is the first one.
+    private readonly SqlServerRiskRegister register = new(
+        "Server=tcp:127.0.0.1,1;Database=AimsRisk;User Id=sa;Password=unused;Encrypt=false;Connect Timeout=3",
+        ResiliencePipeline.Empty);
+
+    [Fact]
+    public async Task Migrate_without_a_server_fails_with_the_providers_exception()
+    {
+        _ = await Assert.ThrowsAsync<SqlException>(() => register.MigrateAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Record_without_a_server_fails_with_the_providers_exception()
+    {
+        _ = await Assert.ThrowsAsync<SqlException>(() => register.RecordAsync(Assessment("offline", "r.one"), CancellationToken.None));
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_is_rejected_when_the_register_is_made()
+    {
+        _ = Assert.ThrowsAny<ArgumentException>(() => new SqlServerRiskRegister("Server=x;Bogus Keyword=1", ResiliencePipeline.Empty));
+    }
+}
