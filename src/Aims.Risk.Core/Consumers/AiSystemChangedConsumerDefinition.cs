@@ -1,0 +1,40 @@
+using Aims.Risk.Core.Events;
+using Aims.Risk.Core.Storage;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Aims.Risk.Core.Consumers;
+
+/// <summary>Retry, concurrency and outbox of the consumer: the consumer itself stays thin.</summary>
+public sealed class AiSystemChangedConsumerDefinition : ConsumerDefinition<AiSystemChangedConsumer>
+{
+    private readonly RiskWorkerOptions _options;
+
+    public AiSystemChangedConsumerDefinition(IOptions<RiskWorkerOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<AiSystemChangedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+
+        // A bad message or a reused eventId is final: straight to the error queue with its reason.
+        // Anything else (the store or the broker briefly away) is retried in memory with back-off:
+        // the broker here has no delayed-message plugin, so no delayed redelivery.
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Ignore<InvalidEventException>();
+            r.Ignore<EventConflictException>();
+            r.Exponential(_options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+        });
+
+        // Tasks are published only after the register's transaction committed and the consumer returned.
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Aims.Risk.Core.Consumers;
+
+/// <summary>Section <c>RabbitMq</c> (env <c>RabbitMq__Host</c>, ...). The defaults are a local broker's.</summary>
+public sealed class RabbitMqOptions
+{
+    public const string SectionName = "RabbitMq";
+
+    [Required(AllowEmptyStrings = false)]
+    public string Host { get; set; } = "localhost";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    [Required(AllowEmptyStrings = false)]
+    public string VirtualHost { get; set; } = "/";
+
+    [Required(AllowEmptyStrings = false)]
+    public string Username { get; set; } = "guest";
+
+    [Required(AllowEmptyStrings = true)]
+    public string Password { get; set; } = "guest";
+
+    /// <summary>Connect with TLS (AMQPS, usually port 5671); the server certificate must be trusted.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>The server name on the certificate, when it differs from <see cref="Host"/>.</summary>
+    public string? TlsServerName { get; set; }
+}

@@ -1,0 +1,114 @@
+using Aims.Risk.Contracts;
+using Aims.Risk.Core.Consumers;
+using Aims.Risk.Core.Events;
+using Aims.Risk.Core.Observability;
+using Aims.Risk.Core.Rules;
+using Aims.Risk.Core.Scoring;
+using Aims.Risk.Core.Storage;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Aims.Risk.Core;
+
+public static class Extensions
+{
+    /// <summary>
+    /// Everything the worker is: options validated at start, the register, the rule set with hot reload, the
+    /// evaluator, and the MassTransit bus on RabbitMQ with the consumer on <c>aims.risk.ai-system-changes</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRiskAssessment(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        builder.AddRiskRegister();
+        builder.AddRiskRules();
+
+        services.AddOptions<RiskWorkerOptions>().BindConfiguration(RiskWorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChangeAssessor>();
+        services.AddRiskMessaging();
+        return builder;
+    }
+
+    /// <summary>The rule set, its hot reload, the evaluator and the metrics (no messaging).</summary>
+    public static IHostApplicationBuilder AddRiskRules(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => Directory.Exists(o.Path), $"{RulesOptions.SectionName}:{nameof(RulesOptions.Path)} must name an existing rule set folder")
+            .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<RiskMetrics>();
+        services.TryAddSingleton<RiskEvaluator>();
+        services.TryAddSingleton(sp =>
+        {
+            var provider = ActivatorUtilities.CreateInstance<RuleSetProvider>(sp);
+            provider.Activated += sp.GetRequiredService<RiskMetrics>().RuleSetActivated;
+            return provider;
+        });
+        services.AddHostedService<RuleSetWatcher>();
+        return builder;
+    }
+
+    private static void AddRiskMessaging(this IServiceCollection services)
+    {
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            // Without it the first messages published right after start are dropped as unroutable.
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromMinutes(2);
+            o.StopTimeout = TimeSpan.FromSeconds(60);
+            o.ConsumerStopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<AiSystemChangedConsumer, AiSystemChangedConsumerDefinition>();
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                var worker = context.GetRequiredService<IOptions<RiskWorkerOptions>>().Value;
+                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                    if (rabbit.UseTls)
+                    {
+                        h.UseSsl(s => s.ServerName = rabbit.TlsServerName ?? rabbit.Host);
+                    }
+                });
+
+                // Treatment tasks: plain JSON to the topic exchange, routing key category.level, message_id = taskId.
+                cfg.AddRawJsonSerializer(RawSerializerOptions.CopyHeaders);
+                cfg.Message<RiskTreatmentRequested>(m => m.SetEntityName(Topology.TasksExchange));
+                cfg.Publish<RiskTreatmentRequested>(p => p.ExchangeType = "topic");
+                cfg.Send<RiskTreatmentRequested>(s =>
+                {
+                    s.UseSerializer("application/json");
+                    s.UseRoutingKeyFormatter(c => c.Message.RoutingKey());
+                });
+
+                cfg.ReceiveEndpoint(Topology.InputQueue, e =>
+                {
+                    // Publishers send plain JSON with or without content_type; enveloped messages still work.
+                    e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                    e.ConfigureConsumeTopology = false;
+                    e.PublishFaults = false;
+                    e.PrefetchCount = worker.PrefetchCount;
+                    if (worker.QuorumQueue)
+                    {
+                        e.SetQuorumQueue();
+                    }
+
+                    e.ConfigureConsumer<AiSystemChangedConsumer>(context);
+                });
+            });
+        });
+    }
+}

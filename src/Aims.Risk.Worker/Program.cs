@@ -1,0 +1,7 @@
+using Aims.Risk.Core;
+using Aims.Risk.Worker;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddRiskAssessment();
+builder.AddRiskTelemetry();
+builder.Build().Run();
