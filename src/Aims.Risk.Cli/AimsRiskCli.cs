@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Aims.Risk.Cli.Commands;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Aims.Risk.Cli;
 
@@ -23,7 +24,22 @@ public static class AimsRiskCli
             RulesCommands.Create(context),
             AssessCommand.Create(context),
             SchemaCommand.Create(context),
+            RegisterCommand.Create(context),
+            DbCommand.Create(context),
         };
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (OptionsValidationException ex)
+        {
+            error.WriteLine($"configuration error: {string.Join("; ", ex.Failures)}");
+            return Invalid;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return Invalid;
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Aims.Risk.Core.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Aims.Risk.Cli;
 
@@ -15,4 +17,13 @@ internal sealed record CliContext(TextWriter Output, TextWriter Error, IConfigur
 
     public string RulesPath(ParseResult result, Option<string?> option) =>
         result.GetValue(option) ?? Configuration["Rules:Path"] ?? "rules";
+
+    /// <summary>The configured register; a bad setting throws an options error naming the key.</summary>
+    public CliStorage CreateStorage()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(Configuration);
+        builder.AddRiskRegister();
+        return new CliStorage(builder.Build());
+    }
 }

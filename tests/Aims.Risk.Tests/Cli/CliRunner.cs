@@ -7,11 +7,16 @@ namespace Aims.Risk.Tests.Cli;
 
 internal static class CliRunner
 {
-    public static async Task<(int ExitCode, string Output, string Error)> Run(params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> Run(params string[] args) => RunWith(new Dictionary<string, string?>(), args);
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunWith(IDictionary<string, string?> settings, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Rules:Path"] = RepositoryRoot.Rules }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Rules:Path"] = RepositoryRoot.Rules })
+            .AddInMemoryCollection(settings)
+            .Build();
         var code = await AimsRiskCli.RunAsync(args, output, error, configuration, new FakeTimeProvider(SampleEvents.Now));
         return (code, output.ToString(), error.ToString());
     }

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Aims.Risk.Contracts;
+using Aims.Risk.Core.Storage;
+
+namespace Aims.Risk.Cli.Commands;
+
+/// <summary><c>register</c>: reads the risk register from the configured store, for auditors and risk owners.</summary>
+internal static class RegisterCommand
+{
+    private static readonly string[] Columns =
+        ["createdAt", "eventId", "systemId", "ruleId", "category", "level", "score", "likelihood", "impact", "treatment", "status", "taskId", "dueBy", "ruleSetVersion", "ruleSetHash", "controls", "title", "rationale"];
+
+    private static readonly JsonSerializerOptions JsonOutput = new(ContractJson.Options) { WriteIndented = true };
+
+    public static Command Create(CliContext context)
+    {
+        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv");
+        var system = new Option<string?>("--system") { Description = "Only this AI system's entries", HelpName = "ID" };
+        var level = new Option<RiskLevel?>("--level") { Description = "Only entries at or above this level (Low, Medium, High, Critical)", HelpName = "LEVEL" };
+        var limit = new Option<int>("--limit") { Description = "At most this many entries", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("register", "Read the risk register (the store of Storage:Provider and ConnectionStrings:RiskRegister)") { format, system, level, limit };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var services = context.CreateStorage();
+            var entries = await services.Register.QueryEntriesAsync(
+                new RegisterQuery { SystemId = result.GetValue(system), MinimumLevel = result.GetValue(level), Limit = result.GetValue(limit) },
+                cancellationToken);
+            Write(context.Output, result.GetValue(format)!, entries);
+            return AimsRiskCli.Success;
+        });
+        return command;
+    }
+
+    private static void Write(TextWriter output, string format, IReadOnlyList<RiskEntryRecord> entries)
+    {
+        switch (format)
+        {
+            case "json":
+                output.WriteLine(JsonSerializer.Serialize(entries, JsonOutput));
+                break;
+            case "csv":
+                output.WriteLine(string.Join(',', Columns));
+                foreach (var entry in entries)
+                {
+                    output.WriteLine(string.Join(',', Values(entry).Select(Csv)));
+                }
+
+                break;
+            default:
+                output.WriteLine($"{entries.Count} entr{(entries.Count == 1 ? "y" : "ies")}");
+                var rows = entries
+                    .Select(e => new[] { e.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), e.SystemId, e.RuleId, e.Level.ToString(), e.Score.ToString(CultureInfo.InvariantCulture), e.Status.ToString(), e.DueBy?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-", e.Title })
+                    .Prepend(["CREATED (UTC)", "SYSTEM", "RULE", "LEVEL", "SCORE", "STATUS", "DUE", "TITLE"])
+                    .ToList();
+                var widths = Enumerable.Range(0, 7).Select(i => rows.Max(r => r[i].Length)).ToArray();
+                foreach (var row in rows)
+                {
+                    output.WriteLine(string.Join("  ", row.Take(7).Select((cell, i) => cell.PadRight(widths[i]))) + "  " + row[7]);
+                }
+
+                break;
+        }
+    }
+
+    private static string[] Values(RiskEntryRecord e) =>
+    [
+        e.CreatedAt.ToString("O", CultureInfo.InvariantCulture), e.EventId.ToString(), e.SystemId, e.RuleId, e.Category, e.Level.ToString(),
+        e.Score.ToString(CultureInfo.InvariantCulture), e.Likelihood.ToString(CultureInfo.InvariantCulture), e.Impact.ToString(CultureInfo.InvariantCulture),
+        e.Treatment.ToString(), e.Status.ToString(), e.TaskId?.ToString() ?? "", e.DueBy?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+        e.RuleSetVersion, e.RuleSetHash, string.Join(' ', e.Controls), e.Title, e.Rationale,
+    ];
+
+    /// <summary>RFC 4180 quoting; a leading formula character is neutralised so a spreadsheet does not run it.</summary>
+    private static string Csv(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}
