@@ -75,7 +75,7 @@ public sealed partial class AiSystemChangedConsumer(
         }
         catch (JsonException ex)
         {
-            throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {ex.Message}", ex);
+            throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {ex.Message}");
         }
     }
 

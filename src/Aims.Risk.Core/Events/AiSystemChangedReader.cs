@@ -47,11 +47,12 @@ public static partial class AiSystemChangedReader
         }
         catch (JsonException ex)
         {
-            throw new InvalidEventException(Describe(ex), ex);
+            // No inner exception: the error queue's reason header shows the innermost message, and this one is clearer.
+            throw new InvalidEventException(Describe(ex));
         }
         catch (NotSupportedException ex)
         {
-            throw new InvalidEventException($"the body cannot be read as AiSystemChanged: {ex.Message}", ex);
+            throw new InvalidEventException($"the body cannot be read as AiSystemChanged: {ex.Message}");
         }
 
         if (change is null)

@@ -160,7 +160,7 @@ public static class RuleTestRunner
         }
         catch (InvalidEventException ex)
         {
-            throw new InvalidEventException($"the event is not a valid AiSystemChanged: {ex.Message}", ex);
+            throw new InvalidEventException($"the event is not a valid AiSystemChanged: {ex.Message}");
         }
 
         return new RuleTestCase(name, parsed, Ids(item, "mustFire"), Ids(item, "mustNotFire"));
