@@ -13,7 +13,7 @@
 #
 # AIMS_RISK_TEST_RESULTS: folder for the TRX files (default tests/TestResults; emptied at each run).
 # AIMS_RISK_TEST_BROKER_WAIT: seconds to wait for a started broker (default 120).
-# Exit status: that of dotnet test, and non-zero as well when no test ran.
+# Exit status: that of dotnet build or dotnet test, and non-zero as well when no test ran.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -88,7 +88,11 @@ fi
 rm -rf "$results"
 mkdir -p "$results"
 status=0
-dotnet test Aims.Risk.sln -c Release --logger trx --results-directory "$results" "$@" || status=$?
+# dotnet test builds the test projects and what they reference, not the worker: build everything first.
+dotnet build Aims.Risk.sln -c Release || status=$?
+if [ "$status" -eq 0 ]; then
+  dotnet test Aims.Risk.sln -c Release --no-build --logger trx --results-directory "$results" "$@" || status=$?
+fi
 
 # Sum one attribute of the <Counters .../> element over every TRX file.
 count() {
