@@ -30,13 +30,7 @@ fail() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 broker_answers() { timeout 3 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; }
 
 as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    fail "installing and starting RabbitMQ needs root, and this user is not root and has no sudo. Run as root, start a broker on $host:$port yourself, or set AIMS_RISK_TEST_RABBITMQ_HOST/PORT/USER/PASSWORD."
-  fi
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
 # Debian puts these in /usr/sbin, which is not on every user's PATH.
@@ -81,6 +75,8 @@ elif timeout 20 docker info >/dev/null 2>&1; then
 elif [ "$port" != 5672 ] || { [ "$host" != localhost ] && [ "$host" != 127.0.0.1 ]; }; then
   say "nothing answers on $host:$port and it is not a local default broker this script can start; the RabbitMQ tests will fail"
 else
+  [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1 \
+    || fail "no broker on $host:$port, and installing and starting one needs root or sudo, which this user lacks. Run as root, start a broker yourself, or set AIMS_RISK_TEST_RABBITMQ_HOST/PORT/USER/PASSWORD."
   install_broker
   start_broker
 fi
