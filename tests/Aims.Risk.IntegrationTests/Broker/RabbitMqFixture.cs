@@ -29,6 +29,7 @@ public sealed class RabbitMqFixture : IAsyncLifetime
     private const string Image = "rabbitmq:3.13-management";
     private const int AmqpPort = 5672;
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ConnectionTimeout = TimeSpan.FromSeconds(10);
 
     private RabbitMqContainer? container;
 
@@ -50,7 +51,7 @@ public sealed class RabbitMqFixture : IAsyncLifetime
         UserName = Username,
         Password = Password,
         ClientProvidedName = "aims-risk-integration-tests",
-        RequestedConnectionTimeout = ProbeTimeout,
+        RequestedConnectionTimeout = ConnectionTimeout,
     };
 
     public Task<IConnection> CreateConnectionAsync(CancellationToken cancellationToken = default) =>
