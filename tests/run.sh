@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The test command: makes sure the integration tests have a RabbitMQ broker, runs every test of the solution,
+# and ends with one line of its own: "tests: N passed, N failed, N skipped".
+#
+#   tests/run.sh                                                  # everything
+#   tests/run.sh --filter FullyQualifiedName~Aims.Risk.IntegrationTests   # extra arguments go to dotnet test
+#
+# Where the broker comes from, first match wins:
+#   1. one already listening on AIMS_RISK_TEST_RABBITMQ_HOST:AIMS_RISK_TEST_RABBITMQ_PORT (default localhost:5672);
+#   2. a Docker engine that answers: the tests start their own broker with Testcontainers;
+#   3. Debian's rabbitmq-server, installed with apt-get when missing (as root, or through sudo) and started here.
+# A broker this script starts is left running: the next run finds it at once. `rabbitmqctl stop` stops it.
+#
+# AIMS_RISK_TEST_RESULTS: folder for the TRX files (default tests/TestResults; emptied at each run).
+# AIMS_RISK_TEST_BROKER_WAIT: seconds to wait for a started broker (default 120).
+# Exit status: that of dotnet build or dotnet test, and non-zero as well when no test ran.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+host=${AIMS_RISK_TEST_RABBITMQ_HOST:-localhost}
+port=${AIMS_RISK_TEST_RABBITMQ_PORT:-5672}
+results=${AIMS_RISK_TEST_RESULTS:-$root/tests/TestResults}
+broker_wait=${AIMS_RISK_TEST_BROKER_WAIT:-120}
+
+say() { printf 'run.sh: %s\n' "$*"; }
+fail() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+broker_answers() { timeout 3 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian puts these in /usr/sbin, which is not on every user's PATH.
+sbin() { command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"; }
+
+install_broker() {
+  [ -x "$(sbin rabbitmq-server)" ] && return 0
+  say "installing Debian's rabbitmq-server"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server
+}
+
+start_broker() {
+  local server ctl log deadline
+  server=$(sbin rabbitmq-server)
+  ctl=$(sbin rabbitmqctl)
+  log=${TMPDIR:-/tmp}/aims-risk-rabbitmq-start.log
+  say "starting RabbitMQ (output in $log)"
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    as_root systemctl start rabbitmq-server >"$log" 2>&1 || true
+  else
+    # The package's own start-up (where there is an init system) may have won the race: then this one fails
+    # with "already running", harmlessly. The daemon gets no terminal output to hold open.
+    as_root "$server" -detached </dev/null >"$log" 2>&1 || true
+  fi
+  # await_startup fails at once until the node has registered, hence the loop around it.
+  deadline=$((SECONDS + broker_wait))
+  until as_root "$ctl" -q await_startup --timeout 10 >/dev/null 2>&1 && broker_answers; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      cat "$log" >&2 || true
+      fail "RabbitMQ did not start within ${broker_wait}s; see $log and /var/log/rabbitmq/"
+    fi
+    sleep 2
+  done
+  say "RabbitMQ is up on $host:$port (left running; 'rabbitmqctl stop' stops it)"
+}
+
+if broker_answers; then
+  say "using the RabbitMQ broker on $host:$port"
+elif timeout 20 docker info >/dev/null 2>&1; then
+  say "no broker on $host:$port; a Docker engine answers, so the tests start one with Testcontainers"
+elif [ "$port" != 5672 ] || { [ "$host" != localhost ] && [ "$host" != 127.0.0.1 ]; }; then
+  say "nothing answers on $host:$port and it is not a local default broker this script can start; the RabbitMQ tests will fail"
+else
+  [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1 \
+    || fail "no broker on $host:$port, and installing and starting one needs root or sudo, which this user lacks. Run as root, start a broker yourself, or set AIMS_RISK_TEST_RABBITMQ_HOST/PORT/USER/PASSWORD."
+  install_broker
+  start_broker
+fi
+
+rm -rf "$results"
+mkdir -p "$results"
+status=0
+# dotnet test builds the test projects and what they reference, not the worker: build everything first.
+dotnet build Aims.Risk.sln -c Release || status=$?
+if [ "$status" -eq 0 ]; then
+  dotnet test Aims.Risk.sln -c Release --no-build --logger trx --results-directory "$results" "$@" || status=$?
+fi
+
+# Sum one attribute of the <Counters .../> element over every TRX file.
+count() {
+  local sum=0 n f
+  while IFS= read -r -d '' f; do
+    n=$(tr '\r\n' '  ' <"$f" | grep -o '<Counters [^>]*>' | grep -o " $1=\"[0-9]*\"" | tr -dc '0-9' || true)
+    sum=$((sum + ${n:-0}))
+  done < <(find "$results" -name '*.trx' -print0)
+  echo "$sum"
+}
+total=$(count total)
+passed=$(count passed)
+failed=$(($(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+skipped=$((total - passed - failed))
+
+if [ "$status" -eq 0 ] && [ "$total" -eq 0 ]; then
+  say "no test ran"
+  status=1
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
