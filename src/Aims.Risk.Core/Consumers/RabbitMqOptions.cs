@@ -7,19 +7,19 @@ public sealed class RabbitMqOptions
 {
     public const string SectionName = "RabbitMq";
 
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "RabbitMq:Host is required")]
     public string Host { get; set; } = "localhost";
 
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "RabbitMq:Port must be from {1} to {2}")]
     public int Port { get; set; } = 5672;
 
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "RabbitMq:VirtualHost is required")]
     public string VirtualHost { get; set; } = "/";
 
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "RabbitMq:Username is required")]
     public string Username { get; set; } = "guest";
 
-    [Required(AllowEmptyStrings = true)]
+    [Required(AllowEmptyStrings = true, ErrorMessage = "RabbitMq:Password is required")]
     public string Password { get; set; } = "guest";
 
     /// <summary>Connect with TLS (AMQPS, usually port 5671); the server certificate must be trusted.</summary>

@@ -9,19 +9,19 @@ public sealed class RiskWorkerOptions
     public const string SectionName = "Worker";
 
     /// <summary>The largest message body accepted; larger ones go to the error queue.</summary>
-    [Range(1024, 64 * 1024 * 1024)]
+    [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Worker:MaxMessageBytes must be from {1} to {2}")]
     public int MaxMessageBytes { get; set; } = AiSystemChangedReader.DefaultMaxBytes;
 
     /// <summary>Messages the broker sends ahead of acknowledgement.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "Worker:PrefetchCount must be from {1} to {2}")]
     public int PrefetchCount { get; set; } = 64;
 
     /// <summary>Messages processed at once by this replica.</summary>
-    [Range(1, 1_000)]
+    [Range(1, 1_000, ErrorMessage = "Worker:ConcurrentMessageLimit must be from {1} to {2}")]
     public int ConcurrentMessageLimit { get; set; } = 16;
 
     /// <summary>Retries (in memory, with back-off) of a message whose processing failed for a transient reason.</summary>
-    [Range(0, 100)]
+    [Range(0, 100, ErrorMessage = "Worker:RetryLimit must be from {1} to {2}")]
     public int RetryLimit { get; set; } = 10;
 
     /// <summary>Declare the input queue as a quorum queue (replicated; needs RabbitMQ 3.8 or newer).</summary>

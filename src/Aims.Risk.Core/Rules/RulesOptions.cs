@@ -8,7 +8,7 @@ public sealed class RulesOptions
     public const string SectionName = "Rules";
 
     /// <summary>The rule set folder.</summary>
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Rules:Path is required")]
     public string Path { get; set; } = "rules";
 
     /// <summary>Watch the folder and activate a changed rule set once it validates and its tests pass.</summary>
@@ -18,6 +18,6 @@ public sealed class RulesOptions
     public bool RequireTests { get; set; } = true;
 
     /// <summary>How long the folder must be quiet before a reload (editors and deployments write several files).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Rules:ReloadDelay must be from {1} to {2}")]
     public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 }
