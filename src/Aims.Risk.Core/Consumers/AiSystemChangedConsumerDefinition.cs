@@ -26,7 +26,7 @@ public sealed class AiSystemChangedConsumerDefinition : ConsumerDefinition<AiSys
 
         // The store briefly away (locked, busy, failing over) outlasts the SQL pipeline's few seconds of attempts:
         // such a message waits here, retried at a steady pace for minutes, and holds its concurrency slot, so the
-        // replica stops taking new messages until the store is back. Nothing goes to the error queue for an outage.
+        // replica stops taking new messages until the store is back. An outage within that budget error-queues nothing.
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Handle<Exception>(TransientSqlErrors.IsTransient);
