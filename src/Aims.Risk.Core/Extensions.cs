@@ -15,6 +15,9 @@ namespace Aims.Risk.Core;
 
 public static class Extensions
 {
+    /// <summary>The tag of the health checks that make the worker ready: broker, store and rule set.</summary>
+    public const string ReadyTag = "ready";
+
     /// <summary>
     /// Everything the worker is: options validated at start, the register, the rule set with hot reload, the
     /// evaluator, and the MassTransit bus on RabbitMQ with the consumer on <c>aims.risk.ai-system-changes</c>.
@@ -31,6 +34,9 @@ public static class Extensions
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ChangeAssessor>();
         services.AddRiskMessaging();
+        services.AddHealthChecks()
+            .AddCheck<RiskRegisterHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(10))
+            .AddCheck<RuleSetHealthCheck>("rules", tags: [ReadyTag]);
         return builder;
     }
 
@@ -70,6 +76,11 @@ public static class Extensions
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<AiSystemChangedConsumer, AiSystemChangedConsumerDefinition>();
+            bus.ConfigureHealthCheckOptions(h =>
+            {
+                h.Name = "broker";
+                h.Tags.Add(ReadyTag);
+            });
             bus.UsingRabbitMq((context, cfg) =>
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;

@@ -1,8 +1,17 @@
 using Aims.Risk.Core;
 using Aims.Risk.Worker;
 
+if (args is [HealthProbe.Argument, ..])
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 // appsettings.json ships beside the binaries; relative paths in settings (Rules:Path, the SQLite file) are the working directory's.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRiskAssessment();
 builder.AddRiskTelemetry();
-builder.Build().Run();
+builder.AddRiskHealthEndpoints();
+var app = builder.Build();
+app.MapRiskHealthEndpoints();
+await app.RunAsync();
+return 0;

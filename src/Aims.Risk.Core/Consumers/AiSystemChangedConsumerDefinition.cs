@@ -24,13 +24,23 @@ public sealed class AiSystemChangedConsumerDefinition : ConsumerDefinition<AiSys
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
 
+        // The store briefly away (locked, busy, failing over) outlasts the SQL pipeline's few seconds of attempts:
+        // such a message waits here, retried at a steady pace for minutes, and holds its concurrency slot, so the
+        // replica stops taking new messages until the store is back. An outage within that budget error-queues nothing.
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(TransientSqlErrors.IsTransient);
+            r.Interval(_options.StoreRetryLimit, _options.StoreRetryInterval);
+        });
+
         // A bad message or a reused eventId is final: straight to the error queue with its reason.
-        // Anything else (the store or the broker briefly away) is retried in memory with back-off:
-        // the broker here has no delayed-message plugin, so no delayed redelivery.
+        // Anything else is retried in memory with back-off: the broker here has no delayed-message plugin,
+        // so no delayed redelivery. See docs/decisions/store-outage-retry.md.
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Ignore<InvalidEventException>();
             r.Ignore<EventConflictException>();
+            r.Ignore<Exception>(TransientSqlErrors.IsTransient);
             r.Exponential(_options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         });
 

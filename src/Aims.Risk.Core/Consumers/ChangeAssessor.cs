@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using Aims.Risk.Contracts;
@@ -13,7 +14,7 @@ namespace Aims.Risk.Core.Consumers;
 /// assessment and its entries in one transaction, and build the treatment tasks from what is stored — so a
 /// redelivered event yields the very same tasks, even after the rule set changed in between.
 /// </summary>
-public sealed class ChangeAssessor(RuleSetProvider rules, RiskEvaluator evaluator, IRiskRegister register, RiskMetrics metrics)
+public sealed class ChangeAssessor(RuleSetProvider rules, RiskEvaluator evaluator, IRiskRegister register, StoreWriteMonitor writes, RiskMetrics metrics)
 {
     public async Task<ChangeOutcome> AssessAsync(AiSystemChanged change, CancellationToken cancellationToken)
     {
@@ -22,7 +23,18 @@ public sealed class ChangeAssessor(RuleSetProvider rules, RiskEvaluator evaluato
         var assessment = evaluator.Evaluate(change, rules.Current);
         metrics.Evaluated(Stopwatch.GetElapsedTime(started));
 
-        var result = await register.RecordAsync(ToRecord(assessment), cancellationToken);
+        RecordResult result;
+        try
+        {
+            result = await register.RecordAsync(ToRecord(assessment), cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException)
+        {
+            writes.Failed(ex);
+            throw;
+        }
+
+        writes.Succeeded();
         metrics.EventAssessed(result.IsDuplicate);
         if (!result.IsDuplicate)
         {

@@ -20,9 +20,21 @@ public sealed class RiskWorkerOptions
     [Range(1, 1_000, ErrorMessage = "Worker:ConcurrentMessageLimit must be from {1} to {2}")]
     public int ConcurrentMessageLimit { get; set; } = 16;
 
-    /// <summary>Retries (in memory, with back-off) of a message whose processing failed for a transient reason.</summary>
+    /// <summary>Retries (in memory, with back-off) of a message whose processing failed for a reason other than the store.</summary>
     [Range(0, 100, ErrorMessage = "Worker:RetryLimit must be from {1} to {2}")]
     public int RetryLimit { get; set; } = 10;
+
+    /// <summary>
+    /// Retries of a message whose write to the register failed for a transient reason (locked, busy, failover),
+    /// after the SQL pipeline's own attempts. With <see cref="StoreRetryInterval"/> it sets how long a store outage
+    /// can last before messages go to the error queue: 60 × 5 s, plus the attempts themselves, is over five minutes.
+    /// </summary>
+    [Range(0, 10_000, ErrorMessage = "Worker:StoreRetryLimit must be from {1} to {2}")]
+    public int StoreRetryLimit { get; set; } = 60;
+
+    /// <summary>The wait between those retries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00", ErrorMessage = "Worker:StoreRetryInterval must be from {1} to {2}")]
+    public TimeSpan StoreRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Declare the input queue as a quorum queue (replicated; needs RabbitMQ 3.8 or newer).</summary>
     public bool QuorumQueue { get; set; } = true;

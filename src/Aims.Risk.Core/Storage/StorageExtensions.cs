@@ -43,6 +43,7 @@ public static class StorageExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddResiliencePipeline(SqlResilience.PipelineName, static pipeline => pipeline.AddSqlRetry());
         services.TryAddSingleton(CreateRegister);
+        services.TryAddSingleton<StoreWriteMonitor>();
         services.AddHostedService<RiskRegisterMigrationService>();
         return builder;
     }
