@@ -35,7 +35,7 @@ public sealed class AiSystemChangedConsumerDefinition : ConsumerDefinition<AiSys
 
         // A bad message or a reused eventId is final: straight to the error queue with its reason.
         // Anything else is retried in memory with back-off: the broker here has no delayed-message plugin,
-        // so no delayed redelivery. See docs/decisions/0005-0005-store-outage-retry.md.
+        // so no delayed redelivery. See docs/decisions/0005-store-outage-retry.md.
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Ignore<InvalidEventException>();
