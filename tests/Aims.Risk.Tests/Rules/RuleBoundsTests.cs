@@ -15,6 +15,7 @@ namespace Aims.Risk.Tests.Rules;
 /// (the rule stops and counts as an evaluation error), and time and allocation limits on the rule tests (the rule
 /// set is refused, and a running worker keeps the rule set it has).
 /// </summary>
+[Collection(CpuHeavyTests.Name)]
 public sealed class RuleBoundsTests : IDisposable
 {
     private const string Quadratic = "change.Datasets.Count(a => change.Datasets.Count(b => b.Name == a.Name) > 0) > 0";
