@@ -108,7 +108,9 @@ public static class Extensions
                 cfg.ReceiveEndpoint(Topology.InputQueue, e =>
                 {
                     // Publishers send plain JSON with or without content_type; enveloped messages still work.
-                    e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                    // Both deserializers check the body first, so that a refusal says what is wrong (see CheckedBodySerializerFactory).
+                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes)), isDefault: true);
+                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), CheckedBodySerializerFactory.Envelope(worker.MaxMessageBytes)));
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
                     e.PrefetchCount = worker.PrefetchCount;

@@ -15,31 +15,47 @@ public static partial class AiSystemChangedReader
     /// <summary>The default largest body accepted. A change event is a few kilobytes.</summary>
     public const int DefaultMaxBytes = 1 << 20;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     [GeneratedRegex(@"Aims\.Risk\.Contracts\.(\w+)")]
     private static partial Regex ContractTypeName();
 
+    [GeneratedRegex(@"^The property or field '(\w+)' on type '[\w.]+' doesn't allow setting null values")]
+    private static partial Regex NullNotAllowed();
+
     [GeneratedRegex(@" \| LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
     private static partial Regex PositionSuffix();
+
+    /// <summary>
+    /// The checks that need no contract: size, encoding and JSON syntax (depth included). The worker runs them
+    /// before the message bus parses the body, whose own errors would not say what is wrong in a publisher's terms.
+    /// </summary>
+    /// <exception cref="InvalidEventException">The body is not well-formed UTF-8 JSON; the message says why.</exception>
+    public static void CheckSyntax(ReadOnlySpan<byte> body, int maxBytes = DefaultMaxBytes)
+    {
+        CheckBytes(body, maxBytes);
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = ContractJson.MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.Null && reader.CurrentDepth == 0)
+                {
+                    throw new InvalidEventException("the body is JSON null; an AiSystemChanged object is required");
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException(Describe(ex));
+        }
+    }
 
     /// <exception cref="InvalidEventException">The body is not a valid AiSystemChanged; the message says why.</exception>
     public static AiSystemChanged Read(ReadOnlySpan<byte> body, TimeProvider clock, int maxBytes = DefaultMaxBytes)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        if (body.Length == 0)
-        {
-            throw new InvalidEventException("the body is empty; an AiSystemChanged JSON object is required");
-        }
-
-        if (body.Length > maxBytes)
-        {
-            throw new InvalidEventException($"the body is {body.Length} bytes; the limit is {maxBytes} bytes");
-        }
-
-        if (!Utf8.IsValid(body))
-        {
-            throw new InvalidEventException("the body is not valid UTF-8 text");
-        }
-
+        CheckBytes(body, maxBytes);
         AiSystemChanged? change;
         try
         {
@@ -69,6 +85,29 @@ public static partial class AiSystemChangedReader
         return change;
     }
 
+    private static void CheckBytes(ReadOnlySpan<byte> body, int maxBytes)
+    {
+        if (body.Length == 0)
+        {
+            throw new InvalidEventException("the body is empty; an AiSystemChanged JSON object is required");
+        }
+
+        if (body.Length > maxBytes)
+        {
+            throw new InvalidEventException($"the body is {body.Length} bytes; the limit is {maxBytes} bytes");
+        }
+
+        if (!Utf8.IsValid(body))
+        {
+            throw new InvalidEventException("the body is not valid UTF-8 text");
+        }
+
+        if (body.StartsWith(Utf8Bom))
+        {
+            throw new InvalidEventException("the body starts with a byte order mark (EF BB BF); send UTF-8 JSON without one");
+        }
+    }
+
     /// <summary>Turns System.Text.Json's message into one a publisher can act on: the field and what is wrong.</summary>
     internal static string Describe(JsonException ex)
     {
@@ -78,10 +117,26 @@ public static partial class AiSystemChangedReader
         {
             var typeName = ContractTypeName().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
             var enumType = typeName is null ? null : typeof(AiSystemChanged).Assembly.GetType($"Aims.Risk.Contracts.{typeName}");
-            var expected = enumType is { IsEnum: true }
-                ? $"one of {string.Join(", ", Enum.GetNames(enumType))}"
-                : DescribeType(message);
+            var expected = enumType switch
+            {
+                { IsEnum: true } => $"one of {string.Join(", ", Enum.GetNames(enumType))}",
+                _ when message.Contains("IReadOnlyList", StringComparison.Ordinal) => $"an array of {typeName} objects",
+                _ when message.Contains("IReadOnlyDictionary", StringComparison.Ordinal) => "an object of attributes",
+                not null => $"an object ({typeName})",
+                null => DescribeType(message),
+            };
             return $"{path ?? "the body"}: wrong value or type; expected {expected}";
+        }
+
+        if (NullNotAllowed().Match(message) is { Success: true } nullField)
+        {
+            return $"{path ?? nullField.Groups[1].Value}: must not be null";
+        }
+
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            var where = ContractTypeName().Match(message) is { Success: true } t ? t.Groups[1].Value : "the event";
+            return $"{path ?? "the body"}: {where} is missing required properties including: {message[(message.IndexOf("including: ", StringComparison.Ordinal) + 11)..].TrimEnd('.')}";
         }
 
         message = ContractTypeName().Replace(message, "$1");

@@ -18,6 +18,12 @@ internal static partial class ExpressionGuard
     /// <summary>Expressions longer than this are refused: a rule is a predicate, not a program.</summary>
     public const int MaxExpressionLength = 4000;
 
+    /// <summary>
+    /// Lambdas nested deeper than this are refused: each level multiplies the work by a collection's size
+    /// (up to <see cref="Events.AiSystemChangedValidator.MaxDatasets"/>), so three levels are a billion steps.
+    /// </summary>
+    public const int MaxLambdaDepth = 2;
+
     private static readonly HashSet<string> EnumerableMethods =
     [
         "Any", "All", "Count", "Where", "Select", "Contains", "Sum", "Min", "Max", "Average",
@@ -127,8 +133,21 @@ internal static partial class ExpressionGuard
             : $"calls {declaring?.Name ?? "?"}.{method.Name}, which rule expressions may not call (docs/rules.md lists the methods they may)";
     }
 
+    private static bool IsStringConcatenation(MethodInfo method) =>
+        method.DeclaringType == typeof(string) && method.Name == nameof(string.Concat);
+
+    /// <summary>Concat over a sequence or an array accumulates a collection's worth of text in one string.</summary>
+    private static bool TakesSequence(MethodInfo method) =>
+        method.GetParameters().Any(p => p.ParameterType != typeof(string) && p.ParameterType != typeof(object));
+
+    /// <summary>A list of constants (what <c>x in ("a", "b")</c> builds) is bounded by the expression's length.</summary>
+    private static bool IsConstant(Expression expression) =>
+        expression is ConstantExpression || expression is UnaryExpression { NodeType: ExpressionType.Convert, Operand: ConstantExpression };
+
     private sealed class AllowListVisitor : ExpressionVisitor
     {
+        private int _lambdaDepth;
+
         public string? Problem { get; private set; }
 
         public override Expression? Visit(Expression? node)
@@ -147,6 +166,7 @@ internal static partial class ExpressionGuard
             switch (node.NodeType)
             {
                 case ExpressionType.New:
+                case ExpressionType.NewArrayInit when !((NewArrayExpression)node).Expressions.All(IsConstant):
                 case ExpressionType.NewArrayBounds:
                 case ExpressionType.MemberInit:
                 case ExpressionType.ListInit:
@@ -201,9 +221,21 @@ internal static partial class ExpressionGuard
             return base.VisitMember(node);
         }
 
+        protected override Expression VisitLambda<T>(Expression<T> node)
+        {
+            if (++_lambdaDepth > MaxLambdaDepth)
+            {
+                Problem ??= $"nests lambdas {_lambdaDepth} deep; the limit is {MaxLambdaDepth} (each level multiplies the work by a collection's size)";
+            }
+
+            var visited = Problem is null ? base.VisitLambda(node) : node;
+            _lambdaDepth--;
+            return visited;
+        }
+
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
-            Problem ??= CheckMethod(node.Method);
+            Problem ??= CheckMethod(node.Method) ?? CheckConcatenation(node.Method);
             return Problem is null ? base.VisitMethodCall(node) : node;
         }
 
@@ -231,12 +263,38 @@ internal static partial class ExpressionGuard
         protected override Expression VisitBinary(BinaryExpression node)
         {
             // Operator methods on allowed types (string equality, decimal arithmetic) are fine; others are calls in disguise.
+            if (node.Method is { } concat && IsStringConcatenation(concat))
+            {
+                Problem ??= CheckConcatenation(concat);
+            }
+
             if (node.Method is { } method && !(method.DeclaringType is { } t && (t == typeof(string) || t == typeof(decimal) || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(Guid))))
             {
                 Problem ??= CheckMethod(method);
             }
 
             return Problem is null ? base.VisitBinary(node) : node;
+        }
+
+        /// <summary>
+        /// Joining text is bounded by the expression's length, except inside a lambda, which runs once per item
+        /// and can feed its result to the next one (<c>Select(s => s + s)</c> doubles the text at each step).
+        /// </summary>
+        private string? CheckConcatenation(MethodInfo method)
+        {
+            if (!IsStringConcatenation(method))
+            {
+                return null;
+            }
+
+            if (TakesSequence(method))
+            {
+                return "joins a sequence into one string (string.Concat over a collection), which rule expressions may not do; the rationale template lists a sequence by itself";
+            }
+
+            return _lambdaDepth > 0
+                ? "joins strings inside a lambda, which rule expressions may not do: run once per item, it can grow text without bound"
+                : null;
         }
     }
 }

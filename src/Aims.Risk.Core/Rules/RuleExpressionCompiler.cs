@@ -16,6 +16,9 @@ internal sealed class RuleExpressionCompiler
 {
     public const string ParameterName = "change";
 
+    private static readonly System.Reflection.MethodInfo BeginMethod = typeof(RuleStepBudget).GetMethod(nameof(RuleStepBudget.Begin))!;
+    private static readonly System.Reflection.MethodInfo StepMethod = typeof(RuleStepBudget).GetMethod(nameof(RuleStepBudget.Step))!;
+
     private readonly RuleExpressionParser _parser = new(CreateSettings());
     private readonly ParameterExpression _change = Expression.Parameter(typeof(AiSystemChanged), ParameterName);
 
@@ -66,7 +69,21 @@ internal sealed class RuleExpressionCompiler
             body = Expression.Convert(body, typeof(T));
         }
 
+        // After the guard: the budget's calls are the only ones the guard would refuse.
+        body = Expression.Block(Expression.Call(BeginMethod), StepCounter.Instance.Visit(body));
         var lambda = Expression.Lambda<Func<AiSystemChanged, T>>(body, _change);
         return lambda.CompileFast(ifFastFailedReturnNull: true) ?? lambda.Compile();
+    }
+
+    /// <summary>Makes each lambda body take a step from <see cref="RuleStepBudget"/> before it runs.</summary>
+    private sealed class StepCounter : ExpressionVisitor
+    {
+        public static readonly StepCounter Instance = new();
+
+        protected override Expression VisitLambda<TDelegate>(Expression<TDelegate> node)
+        {
+            var body = Visit(node.Body);
+            return Expression.Lambda<TDelegate>(Expression.Block(body.Type, Expression.Call(StepMethod), body), node.Name, node.TailCall, node.Parameters);
+        }
     }
 }

@@ -19,6 +19,13 @@ public static class RuleTestRunner
     /// <summary>One evaluation of one rule on one small event; far above what a sane predicate needs.</summary>
     public static readonly TimeSpan MaxRuleEvaluationTime = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Bytes one evaluation of one rule (its expression, and its rationale when it fires) may allocate on a test
+    /// event. A predicate over a small event allocates kilobytes; text or collections built per item show here
+    /// long before they exhaust a worker's memory on a large event.
+    /// </summary>
+    public const long MaxRuleAllocatedBytes = 10 * 1024 * 1024;
+
     public static RuleTestReport Run(RuleSet ruleSet, string directory, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(ruleSet);
@@ -50,10 +57,15 @@ public static class RuleTestRunner
                     }
 
                     var watch = Stopwatch.StartNew();
+                    var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                     bool result;
                     try
                     {
                         result = rule.Fires(normalized);
+                        if (result)
+                        {
+                            _ = rule.RenderRationale(normalized);
+                        }
                     }
 #pragma warning disable CA1031 // Reported as a test failure with the exception's message.
                     catch (Exception ex)
@@ -61,6 +73,12 @@ public static class RuleTestRunner
                     {
                         failures.Add(new RuleSetError(rule.Definition.File, id, $"throws {ex.GetType().Name} on case '{testCase.Name}' ({file}): {ex.Message}"));
                         continue;
+                    }
+
+                    var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+                    if (allocated > MaxRuleAllocatedBytes)
+                    {
+                        failures.Add(new RuleSetError(rule.Definition.File, id, $"allocated {allocated / 1024 / 1024.0:0.0} MB on case '{testCase.Name}'; the limit is {MaxRuleAllocatedBytes / 1024 / 1024} MB"));
                     }
 
                     if (watch.Elapsed > MaxRuleEvaluationTime)

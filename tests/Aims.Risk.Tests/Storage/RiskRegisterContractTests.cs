@@ -337,6 +337,76 @@ public abstract class RiskRegisterContractTests(IRegisterDatabase database)
         Assert.Equal(1, await CountAssessmentsAsync(assessment.EventId));
     }
 
+    /// <summary>Classic injection payloads for both dialects, each short enough for the narrowest column.</summary>
+    private static readonly string[] InjectionPayloads =
+    [
+        "' OR '1'='1",
+        "'; DROP TABLE RiskEntries;--",
+        "\"; DELETE FROM Assessments;--",
+        "x'); DELETE FROM Assessments;--",
+        "1; UPDATE RiskEntries SET Score=0",
+        "' UNION SELECT name FROM sqlite_master--",
+        "'; EXEC xp_cmdshell 'dir';--",
+        "'; WAITFOR DELAY '0:0:5';--",
+        "]; DROP TABLE [Assessments];--",
+        "%' ESCAPE '\\",
+        "@SystemId",
+        "N'\u2019; SHUTDOWN;--",
+        "/* */ ATTACH DATABASE 'x' AS y;--",
+        "\0\u0000 nul",
+    ];
+
+    [StorageFact]
+    public async Task Injection_payloads_in_every_string_field_round_trip_verbatim_and_touch_nothing_else()
+    {
+        var canary = Assessment(UniqueSystem("canary"), "privacy.canary");
+        _ = await register.RecordAsync(canary, Token);
+        var assessmentsBefore = await CountRowsAsync("Assessments");
+        var entriesBefore = await CountRowsAsync("RiskEntries");
+
+        foreach (var payload in InjectionPayloads)
+        {
+            var system = payload + Guid.NewGuid().ToString("N")[..8];
+            var assessment = Assessment(system) with
+            {
+                ChangeType = payload,
+                RuleSetVersion = payload,
+                RuleSetHash = payload,
+                Payload = "{\"note\":" + System.Text.Json.JsonSerializer.Serialize(payload) + "}",
+            };
+            assessment = assessment with
+            {
+                Entries =
+                [
+                    Entry(assessment.EventId, system, payload) with
+                    {
+                        Category = payload,
+                        Title = payload,
+                        Rationale = payload,
+                        Controls = [payload.Replace(",", "", StringComparison.Ordinal)],
+                        RuleSetVersion = payload,
+                        RuleSetHash = payload,
+                    },
+                ],
+            };
+
+            _ = await register.RecordAsync(assessment, Token);
+            var found = await register.FindAssessmentAsync(assessment.EventId, Token);
+            var bySystem = await register.QueryEntriesAsync(new RegisterQuery { SystemId = system }, Token);
+            var byPayloadAsSystem = await register.QueryEntriesAsync(new RegisterQuery { SystemId = payload }, Token);
+
+            AssertSameAssessment(assessment, found!);
+            Assert.Equal(payload, Assert.Single(bySystem).RuleId);
+            Assert.Empty(byPayloadAsSystem);
+        }
+
+        Assert.Equal(assessmentsBefore + InjectionPayloads.Length, await CountRowsAsync("Assessments"));
+        Assert.Equal(entriesBefore + InjectionPayloads.Length, await CountRowsAsync("RiskEntries"));
+        AssertSameAssessment(canary, (await register.FindAssessmentAsync(canary.EventId, Token))!);
+        await register.ArchiveRuleSetAsync(new RuleSetArchive(InjectionPayloads[1], Guid.NewGuid().ToString("N"), InjectionPayloads[2], At), Token);
+        Assert.Equal(assessmentsBefore + InjectionPayloads.Length, await CountRowsAsync("Assessments"));
+    }
+
     [StorageFact]
     public async Task Ping_answers()
     {
@@ -356,6 +426,12 @@ public abstract class RiskRegisterContractTests(IRegisterDatabase database)
             // DateTimeOffset equality compares instants; a store may return another offset for the same instant.
             Assert.Equal(want with { Controls = NoControls }, got with { Controls = NoControls });
         }
+    }
+
+    private async Task<int> CountRowsAsync(string table)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM {table}");
     }
 
     private async Task<int> CountAssessmentsAsync(Guid eventId)

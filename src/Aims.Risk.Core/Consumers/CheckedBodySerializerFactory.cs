@@ -1,0 +1,80 @@
+using System.Net.Mime;
+using System.Text.Json;
+using Aims.Risk.Core.Events;
+using MassTransit;
+
+namespace Aims.Risk.Core.Consumers;
+
+/// <summary>
+/// Wraps one of MassTransit's serializer factories so that its deserializer checks the body first. MassTransit
+/// parses a body before any consumer sees it, and its errors ("Operation is not valid due to the current state of
+/// the object", "Value cannot be null. (Parameter 'envelope')") do not tell a publisher what is wrong; the check
+/// throws an <see cref="InvalidEventException"/> that does, and that becomes the error queue's reason.
+/// </summary>
+public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, CheckedBodySerializerFactory.BodyCheck check) : ISerializerFactory
+{
+    /// <summary>Throws <see cref="InvalidEventException"/> when the body cannot be what the deserializer expects.</summary>
+    public delegate void BodyCheck(ReadOnlySpan<byte> body);
+
+    public ContentType ContentType => inner.ContentType;
+
+    /// <summary>Plain JSON: size, UTF-8 and JSON syntax, as <see cref="AiSystemChangedReader.CheckSyntax"/> checks them.</summary>
+    public static BodyCheck PlainJson(int maxBytes) => body => AiSystemChangedReader.CheckSyntax(body, maxBytes);
+
+    /// <summary>A MassTransit envelope: the same checks, and a <c>message</c> object inside.</summary>
+    public static BodyCheck Envelope(int maxBytes) => body =>
+    {
+        try
+        {
+            AiSystemChangedReader.CheckSyntax(body, maxBytes);
+        }
+        catch (InvalidEventException ex)
+        {
+            throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {ex.Message}");
+        }
+
+        var reader = new Utf8JsonReader(body);
+        using var envelope = JsonDocument.ParseValue(ref reader);
+        if (envelope.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidEventException($"the MassTransit envelope is a JSON {envelope.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object");
+        }
+
+        if (!envelope.RootElement.TryGetProperty("message", out var message))
+        {
+            throw new InvalidEventException("the MassTransit envelope has no 'message'");
+        }
+
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidEventException($"the MassTransit envelope's 'message' is a JSON {message.ValueKind.ToString().ToLowerInvariant()}; an AiSystemChanged object is required");
+        }
+    };
+
+    public IMessageSerializer CreateSerializer() => inner.CreateSerializer();
+
+    public IMessageDeserializer CreateDeserializer() => new Deserializer(inner.CreateDeserializer(), check);
+
+    private sealed class Deserializer(IMessageDeserializer inner, BodyCheck check) : IMessageDeserializer
+    {
+        public ContentType ContentType => inner.ContentType;
+
+        public void Probe(ProbeContext context) => inner.Probe(context);
+
+        public ConsumeContext Deserialize(ReceiveContext receiveContext)
+        {
+            ArgumentNullException.ThrowIfNull(receiveContext);
+            check(receiveContext.Body.GetBytes());
+            return inner.Deserialize(receiveContext);
+        }
+
+        public SerializerContext Deserialize(MessageBody body, Headers headers, Uri? destinationAddress = null)
+        {
+            ArgumentNullException.ThrowIfNull(body);
+            check(body.GetBytes());
+            return inner.Deserialize(body, headers, destinationAddress);
+        }
+
+        public MessageBody GetMessageBody(string text) => inner.GetMessageBody(text);
+    }
+}
