@@ -16,7 +16,7 @@ namespace Aims.Risk.Core.Storage;
 /// each other up to the connection's <c>Default Timeout</c> instead of failing. Timestamps are stored, and
 /// read back, in UTC: the same instants as written, with offset +00:00.
 /// </summary>
-public sealed class SqliteRiskRegister : DbRiskRegister
+public sealed partial class SqliteRiskRegister : DbRiskRegister
 {
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.Sqlite.";
 
@@ -33,6 +33,7 @@ public sealed class SqliteRiskRegister : DbRiskRegister
         // SQLite leaves foreign keys off unless each connection asks for them.
         builder.ForeignKeys ??= true;
         ConnectionString = builder.ToString();
+        _pipeline = pipeline;
     }
 
     public string ConnectionString { get; }
