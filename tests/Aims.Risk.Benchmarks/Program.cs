@@ -11,6 +11,7 @@ string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDef
 return args.FirstOrDefault() switch
 {
     "verify" => await Verification.RunAsync(),
+    "probe-register" => await Probe.RegisterAsync(),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "e2e" => await EndToEnd.RunAsync(
         quick,

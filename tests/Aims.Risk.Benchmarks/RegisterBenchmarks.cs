@@ -16,6 +16,8 @@ namespace Aims.Risk.Benchmarks;
 /// </summary>
 public class RegisterBenchmarks
 {
+    public const int Concurrent = 64;
+
     private AssessmentRecord _template = null!;
     private SqliteRiskRegister _register = null!;
     private string _database = "";
@@ -52,6 +54,11 @@ public class RegisterBenchmarks
 
     [Benchmark]
     public Task<RecordResult> Record() => _register.RecordAsync(NewRecord(_template), CancellationToken.None);
+
+    /// <summary>What the worker does under load: many consumers record at once (group commit shares the commits).</summary>
+    [Benchmark(OperationsPerInvoke = Concurrent)]
+    public Task RecordConcurrently() =>
+        Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => _register.RecordAsync(NewRecord(_template), CancellationToken.None)));
 
     /// <summary>The template with a new event id (and the ids that derive from it).</summary>
     private static AssessmentRecord NewRecord(AssessmentRecord template)
