@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
 using Polly;
 
 namespace Aims.Risk.Core.Storage;
@@ -97,24 +99,25 @@ public sealed partial class SqliteRiskRegister
     /// <summary>One transaction for the batch; a record's own failure rolls back its savepoint only.</summary>
     private async Task WriteBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
-        await using var connection = CreateConnection();
+        await using var connection = (SqliteConnection)CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+        using var statements = new BatchStatements(connection, (SqliteTransaction)transaction);
         foreach (var pending in batch)
         {
             pending.Result = null;
             pending.Failure = null;
-            await transaction.SaveAsync("record", cancellationToken);
+            statements.Savepoint.ExecuteNonQuery();
             try
             {
-                pending.Result = await RecordInTransactionAsync(connection, transaction, pending.Assessment, cancellationToken);
-                await transaction.ReleaseAsync("record", cancellationToken);
+                pending.Result = await RecordInTransactionAsync(connection, transaction, statements, pending.Assessment, cancellationToken);
+                statements.Release.ExecuteNonQuery();
             }
             catch (Exception ex) when (ex is EventConflictException || (ex is DbException db && !TransientSqlErrors.IsTransient(db)))
             {
                 // This record fails as it would have alone; the others go on.
-                await transaction.RollbackAsync("record", cancellationToken);
-                await transaction.ReleaseAsync("record", cancellationToken);
+                statements.RollbackToSavepoint.ExecuteNonQuery();
+                statements.Release.ExecuteNonQuery();
                 pending.Failure = ex;
             }
         }
@@ -126,12 +129,13 @@ public sealed partial class SqliteRiskRegister
     /// The flow of one transaction per event, inside the batch's: BEGIN IMMEDIATE holds the write lock, so no
     /// other writer can record the same event between the look-up and the insert.
     /// </summary>
-    private async Task<RecordResult> RecordInTransactionAsync(DbConnection connection, DbTransaction transaction, AssessmentRecord assessment, CancellationToken cancellationToken)
+    private async Task<RecordResult> RecordInTransactionAsync(
+        DbConnection connection, DbTransaction transaction, BatchStatements statements, AssessmentRecord assessment, CancellationToken cancellationToken)
     {
-        var storedPayload = await ReadPayloadAsync(connection, transaction, assessment.EventId, cancellationToken);
+        var storedPayload = statements.ReadPayload(assessment.EventId);
         if (storedPayload is null)
         {
-            await InsertAsync(connection, transaction, assessment, cancellationToken);
+            statements.Insert(assessment);
             return new RecordResult(IsDuplicate: false, assessment.Entries);
         }
 
@@ -141,6 +145,84 @@ public sealed partial class SqliteRiskRegister
         }
 
         return new RecordResult(IsDuplicate: true, await ReadEntriesAsync(connection, transaction, assessment.EventId, cancellationToken));
+    }
+
+    /// <summary>
+    /// The statements of a batch, prepared once and run for every record: compiling SQLite statements again
+    /// for each record and entry was most of the writer's time.
+    /// </summary>
+    private sealed class BatchStatements : IDisposable
+    {
+        private static readonly PropertyInfo[] AssessmentColumns = typeof(AssessmentRow).GetProperties();
+        private static readonly PropertyInfo[] EntryColumns = typeof(EntryRow).GetProperties();
+
+        private readonly SqliteCommand _readPayload;
+        private readonly SqliteCommand _insertAssessment;
+        private readonly SqliteCommand _insertEntry;
+
+        public BatchStatements(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            _readPayload = Command(connection, transaction, "SELECT Payload FROM Assessments WHERE EventId = @EventId;", ["EventId"]);
+            _insertAssessment = Command(connection, transaction, InsertAssessmentSql, AssessmentColumns.Select(c => c.Name));
+            _insertEntry = Command(connection, transaction, InsertEntrySql, EntryColumns.Select(c => c.Name));
+            Savepoint = Command(connection, transaction, "SAVEPOINT record;", []);
+            Release = Command(connection, transaction, "RELEASE record;", []);
+            RollbackToSavepoint = Command(connection, transaction, "ROLLBACK TO record;", []);
+        }
+
+        public SqliteCommand Savepoint { get; }
+
+        public SqliteCommand Release { get; }
+
+        public SqliteCommand RollbackToSavepoint { get; }
+
+        public string? ReadPayload(Guid eventId)
+        {
+            _readPayload.Parameters[0].Value = RegisterValues.FormatGuid(eventId);
+            return _readPayload.ExecuteScalar() as string;
+        }
+
+        public void Insert(AssessmentRecord assessment)
+        {
+            Run(_insertAssessment, AssessmentColumns, AssessmentRow.From(assessment));
+            foreach (var entry in assessment.Entries)
+            {
+                Run(_insertEntry, EntryColumns, EntryRow.From(entry));
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _readPayload, _insertAssessment, _insertEntry, Savepoint, Release, RollbackToSavepoint })
+            {
+                command.Dispose();
+            }
+        }
+
+        private static void Run(SqliteCommand command, PropertyInfo[] columns, object row)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                command.Parameters[i].Value = columns[i].GetValue(row) ?? DBNull.Value;
+            }
+
+            _ = command.ExecuteNonQuery();
+        }
+
+#pragma warning disable CA2100 // Only this class's constant SQL.
+        private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, IEnumerable<string> parameters)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                _ = command.Parameters.Add(new SqliteParameter("@" + name, null));
+            }
+
+            return command;
+        }
+#pragma warning restore CA2100
     }
 
     private sealed class Pending(AssessmentRecord assessment)
