@@ -43,7 +43,7 @@ public static class EndToEnd
         await using var connection = await factory.CreateConnectionAsync("aims-risk-bench");
         var bodies = Bodies(events + (quick ? 20_000 : 60_000), seed: 7);
         var quorum = !string.Equals(Environment.GetEnvironmentVariable("Worker__QuorumQueue"), "false", StringComparison.OrdinalIgnoreCase);
-        var prefetch = int.TryParse(Environment.GetEnvironmentVariable("Worker__PrefetchCount"), CultureInfo.InvariantCulture, out var p) ? (ushort)p : (ushort)64;
+        var prefetch = int.TryParse(Environment.GetEnvironmentVariable("Worker__PrefetchCount"), CultureInfo.InvariantCulture, out var p) ? (ushort)p : (ushort)new RiskWorkerOptions().PrefetchCount;
 
         // 1. The worker declares its topology once, then stops: its input queue can be pre-loaded.
         Console.WriteLine("e2e: declaring the worker's topology");
