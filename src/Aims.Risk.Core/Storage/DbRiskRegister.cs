@@ -49,7 +49,7 @@ public abstract partial class DbRiskRegister : IRiskRegister
             cancellationToken);
     }
 
-    public async Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken)
+    public virtual async Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken)
     {
         RegisterValues.EnsureStorable(assessment);
         return await pipeline.ExecuteAsync(

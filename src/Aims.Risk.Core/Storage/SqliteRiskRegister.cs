@@ -16,7 +16,7 @@ namespace Aims.Risk.Core.Storage;
 /// each other up to the connection's <c>Default Timeout</c> instead of failing. Timestamps are stored, and
 /// read back, in UTC: the same instants as written, with offset +00:00.
 /// </summary>
-public sealed class SqliteRiskRegister : DbRiskRegister
+public sealed partial class SqliteRiskRegister : DbRiskRegister
 {
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.Sqlite.";
 
@@ -33,6 +33,7 @@ public sealed class SqliteRiskRegister : DbRiskRegister
         // SQLite leaves foreign keys off unless each connection asks for them.
         builder.ForeignKeys ??= true;
         ConnectionString = builder.ToString();
+        _pipeline = pipeline;
     }
 
     public string ConnectionString { get; }
@@ -69,25 +70,28 @@ public sealed class SqliteRiskRegister : DbRiskRegister
             new CommandDefinition(sql, new { EventId = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken));
     }
 
+    private const string InsertAssessmentSql = """
+        INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount)
+        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount);
+        """;
+
+    private const string InsertEntrySql = """
+        INSERT INTO RiskEntries (Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                                 Level, LevelRank, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt)
+        VALUES (@Id, @EventId, @SystemId, @RuleId, @Category, @Title, @Rationale, @Likelihood, @Impact, @Score,
+                @Level, @LevelRank, @Treatment, @Controls, @Status, @TaskId, @DueBy, @RuleSetVersion, @RuleSetHash, @CreatedAt);
+        """;
+
+    // The group commit (SqliteRiskRegister.GroupCommit.cs) runs the same two statements as prepared commands.
     protected override async Task InsertAsync(DbConnection connection, DbTransaction transaction, AssessmentRecord assessment, CancellationToken cancellationToken)
     {
-        const string insertAssessment = """
-            INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount)
-            VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount);
-            """;
-        const string insertEntry = """
-            INSERT INTO RiskEntries (Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-                                     Level, LevelRank, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt)
-            VALUES (@Id, @EventId, @SystemId, @RuleId, @Category, @Title, @Rationale, @Likelihood, @Impact, @Score,
-                    @Level, @LevelRank, @Treatment, @Controls, @Status, @TaskId, @DueBy, @RuleSetVersion, @RuleSetHash, @CreatedAt);
-            """;
         _ = await connection.ExecuteAsync(
-            new CommandDefinition(insertAssessment, AssessmentRow.From(assessment), transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(InsertAssessmentSql, AssessmentRow.From(assessment), transaction, cancellationToken: cancellationToken));
         if (assessment.Entries.Count > 0)
         {
             // A list parameter makes Dapper run the statement once per entry, inside the same transaction.
             _ = await connection.ExecuteAsync(
-                new CommandDefinition(insertEntry, assessment.Entries.Select(EntryRow.From).ToList(), transaction, cancellationToken: cancellationToken));
+                new CommandDefinition(InsertEntrySql, assessment.Entries.Select(EntryRow.From).ToList(), transaction, cancellationToken: cancellationToken));
         }
     }
 

@@ -1,0 +1,250 @@
+using System.Data.Common;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Polly;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>
+/// Group commit. SQLite has one writer at a time and, with <c>synchronous = FULL</c>, every commit waits for
+/// the disk: one transaction per event caps the worker at a few hundred events a second however many it
+/// processes at once. So concurrent <see cref="RecordAsync"/> calls hand their records to one writer, which
+/// records all that are waiting in one transaction (each inside its own savepoint) and commits once. Each
+/// caller still gets its own outcome, and only after the commit: the same result, duplicate or
+/// <see cref="EventConflictException"/> as one transaction per event gave, so the consumer's ack, retry and
+/// error-queue decisions stay per message. A transient failure repeats the whole batch.
+/// </summary>
+public sealed partial class SqliteRiskRegister
+{
+    private const int MaxBatch = 256;
+
+    private readonly ResiliencePipeline _pipeline;
+    private readonly Queue<Pending> _waiting = new();
+    private bool _writing;
+
+    public override Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            RegisterValues.EnsureStorable(assessment);
+        }
+        catch (ArgumentException ex)
+        {
+            return Task.FromException<RecordResult>(ex);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<RecordResult>(cancellationToken);
+        }
+
+        var pending = new Pending(assessment);
+        bool startWriter;
+        lock (_waiting)
+        {
+            _waiting.Enqueue(pending);
+            startWriter = !_writing;
+            _writing = true;
+        }
+
+        if (startWriter)
+        {
+            _ = Task.Run(WriteWaitingAsync, CancellationToken.None);
+        }
+
+        // A caller that gives up is answered at once; if its record is written all the same, a redelivery finds it.
+        return cancellationToken.CanBeCanceled ? pending.Outcome.Task.WaitAsync(cancellationToken) : pending.Outcome.Task;
+    }
+
+    private async Task WriteWaitingAsync()
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_waiting)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                batch = new List<Pending>(Math.Min(_waiting.Count, MaxBatch));
+                while (batch.Count < MaxBatch && _waiting.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+            }
+
+            try
+            {
+                await _pipeline.ExecuteAsync(async token => await WriteBatchAsync(batch, token), CancellationToken.None);
+                foreach (var pending in batch)
+                {
+                    pending.Complete();
+                }
+            }
+#pragma warning disable CA1031 // The failure belongs to the callers: each of them gets it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Outcome.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>One transaction for the batch; a record's own failure rolls back its savepoint only.</summary>
+    private async Task WriteBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = (SqliteConnection)CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+        using var statements = new BatchStatements(connection, (SqliteTransaction)transaction);
+        foreach (var pending in batch)
+        {
+            pending.Result = null;
+            pending.Failure = null;
+            statements.Savepoint.ExecuteNonQuery();
+            try
+            {
+                pending.Result = await RecordInTransactionAsync(connection, transaction, statements, pending.Assessment, cancellationToken);
+                statements.Release.ExecuteNonQuery();
+            }
+            catch (Exception ex) when (ex is EventConflictException || (ex is DbException db && !TransientSqlErrors.IsTransient(db)))
+            {
+                // This record fails as it would have alone; the others go on.
+                statements.RollbackToSavepoint.ExecuteNonQuery();
+                statements.Release.ExecuteNonQuery();
+                pending.Failure = ex;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The flow of one transaction per event, inside the batch's: BEGIN IMMEDIATE holds the write lock, so no
+    /// other writer can record the same event between the look-up and the insert.
+    /// </summary>
+    private async Task<RecordResult> RecordInTransactionAsync(
+        DbConnection connection, DbTransaction transaction, BatchStatements statements, AssessmentRecord assessment, CancellationToken cancellationToken)
+    {
+        var storedPayload = statements.ReadPayload(assessment.EventId);
+        if (storedPayload is null)
+        {
+            statements.Insert(assessment);
+            return new RecordResult(IsDuplicate: false, assessment.Entries);
+        }
+
+        if (!string.Equals(storedPayload, assessment.Payload, StringComparison.Ordinal))
+        {
+            throw new EventConflictException(assessment.EventId);
+        }
+
+        return new RecordResult(IsDuplicate: true, await ReadEntriesAsync(connection, transaction, assessment.EventId, cancellationToken));
+    }
+
+    /// <summary>
+    /// The statements of a batch, prepared once and run for every record: compiling SQLite statements again
+    /// for each record and entry was most of the writer's time.
+    /// </summary>
+    private sealed class BatchStatements : IDisposable
+    {
+        private static readonly PropertyInfo[] AssessmentColumns = typeof(AssessmentRow).GetProperties();
+        private static readonly PropertyInfo[] EntryColumns = typeof(EntryRow).GetProperties();
+
+        private readonly SqliteCommand _readPayload;
+        private readonly SqliteCommand _insertAssessment;
+        private readonly SqliteCommand _insertEntry;
+
+        public BatchStatements(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            _readPayload = Command(connection, transaction, "SELECT Payload FROM Assessments WHERE EventId = @EventId;", ["EventId"]);
+            _insertAssessment = Command(connection, transaction, InsertAssessmentSql, AssessmentColumns.Select(c => c.Name));
+            _insertEntry = Command(connection, transaction, InsertEntrySql, EntryColumns.Select(c => c.Name));
+            Savepoint = Command(connection, transaction, "SAVEPOINT record;", []);
+            Release = Command(connection, transaction, "RELEASE record;", []);
+            RollbackToSavepoint = Command(connection, transaction, "ROLLBACK TO record;", []);
+        }
+
+        public SqliteCommand Savepoint { get; }
+
+        public SqliteCommand Release { get; }
+
+        public SqliteCommand RollbackToSavepoint { get; }
+
+        public string? ReadPayload(Guid eventId)
+        {
+            _readPayload.Parameters[0].Value = RegisterValues.FormatGuid(eventId);
+            return _readPayload.ExecuteScalar() as string;
+        }
+
+        public void Insert(AssessmentRecord assessment)
+        {
+            Run(_insertAssessment, AssessmentColumns, AssessmentRow.From(assessment));
+            foreach (var entry in assessment.Entries)
+            {
+                Run(_insertEntry, EntryColumns, EntryRow.From(entry));
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _readPayload, _insertAssessment, _insertEntry, Savepoint, Release, RollbackToSavepoint })
+            {
+                command.Dispose();
+            }
+        }
+
+        private static void Run(SqliteCommand command, PropertyInfo[] columns, object row)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                command.Parameters[i].Value = columns[i].GetValue(row) ?? DBNull.Value;
+            }
+
+            _ = command.ExecuteNonQuery();
+        }
+
+#pragma warning disable CA2100 // Only this class's constant SQL.
+        private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, IEnumerable<string> parameters)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                _ = command.Parameters.Add(new SqliteParameter("@" + name, null));
+            }
+
+            return command;
+        }
+#pragma warning restore CA2100
+    }
+
+    private sealed class Pending(AssessmentRecord assessment)
+    {
+        public AssessmentRecord Assessment { get; } = assessment;
+
+        public TaskCompletionSource<RecordResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RecordResult? Result { get; set; }
+
+        public Exception? Failure { get; set; }
+
+        public void Complete()
+        {
+            if (Failure is not null)
+            {
+                Outcome.TrySetException(Failure);
+            }
+            else
+            {
+                Outcome.TrySetResult(Result!);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using Aims.Risk.Benchmarks;
+
+// tests/Aims.Risk.Benchmarks/run.sh runs these steps in order; each prints its summary lines itself.
+//   verify          the hand-written baseline fires exactly what the service fires (and RulesEngine agrees)
+//   bench [--quick] BenchmarkDotNet: evaluation, rule-count growth, register growth
+//   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var quick = args.Contains("--quick");
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+return args.FirstOrDefault() switch
+{
+    "verify" => await Verification.RunAsync(),
+    "probe-register" => await Probe.RegisterAsync(),
+    "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
+    "e2e" => await EndToEnd.RunAsync(
+        quick,
+        Option("--worker") ?? throw new ArgumentException("e2e needs --worker <path of Aims.Risk.Worker.dll>"),
+        Option("--vhost") ?? "/",
+        Option("--events") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : (quick ? 20_000 : 50_000)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N]");
+    return 2;
+}

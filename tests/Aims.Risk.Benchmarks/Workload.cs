@@ -1,0 +1,52 @@
+using Aims.Risk.Contracts;
+using Aims.Risk.Core.Rules;
+using Aims.Risk.Tests.Support;
+
+namespace Aims.Risk.Benchmarks;
+
+/// <summary>What every benchmark evaluates: the shipped pack and the same seeded generated events.</summary>
+public static class Workload
+{
+    private static readonly Lazy<RuleSet> LazyPack = new(() => RuleSetLoader.Load(RepositoryRoot.Rules));
+
+    public static RuleSet Pack => LazyPack.Value;
+
+    public static AiSystemChanged[] Events(int count, int seed = 42)
+    {
+        var generator = new RandomEvents(seed, Pack);
+        return [.. Enumerable.Range(0, count).Select(_ => generator.Next())];
+    }
+
+    /// <summary>
+    /// The service's evaluation loop without building findings: normalise once, run each compiled rule as
+    /// <see cref="Core.Scoring.RiskEvaluator"/> does (a rule that throws has not fired), collect the fired ids.
+    /// </summary>
+    public static void FireCompiled(AiSystemChanged change, RuleSet ruleSet, List<string> fired)
+    {
+        var normalized = EventNormalizer.Normalize(change);
+        var rules = ruleSet.Rules;
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            bool fires;
+            try
+            {
+                fires = rule.Fires(normalized);
+            }
+#pragma warning disable CA1031 // the evaluator's own semantics
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                continue;
+            }
+
+            if (fires)
+            {
+                fired.Add(rule.Definition.Id);
+            }
+        }
+    }
+
+    public static void FireHandWritten(AiSystemChanged change, List<string> fired) =>
+        HandWrittenRules.Fire(EventNormalizer.Normalize(change), fired);
+}

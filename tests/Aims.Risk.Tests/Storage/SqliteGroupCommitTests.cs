@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Aims.Risk.Core.Storage;
+using static Aims.Risk.Tests.Storage.RegisterBuilders;
+
+namespace Aims.Risk.Tests.Storage;
+
+/// <summary>
+/// Concurrent records on one SQLite register are committed together (group commit); each caller must still
+/// get its own outcome, exactly as with one transaction per event.
+/// </summary>
+public sealed class SqliteGroupCommitTests(SqliteDatabaseFixture database) : IClassFixture<SqliteDatabaseFixture>
+{
+    private static CancellationToken Token => CancellationToken.None;
+
+    [Fact]
+    public async Task Concurrent_records_on_one_register_each_get_their_own_outcome()
+    {
+        var register = database.CreateRegister();
+        var system = UniqueSystem("group");
+        var stored = Assessment(system, "privacy.consent-missing");
+        _ = await register.RecordAsync(stored, Token);
+        var fresh = Enumerable.Range(0, 40).Select(i => Assessment(system, $"r.{i}")).ToList();
+        var conflicting = stored with { Payload = stored.Payload + " " };
+        var sameRule = Assessment(system, "same.rule");
+        var broken = sameRule with { Entries = [sameRule.Entries[0], sameRule.Entries[0] with { Id = Guid.NewGuid() }] };
+
+        var freshTasks = fresh.Select(a => register.RecordAsync(a, Token)).ToList();
+        var duplicate = register.RecordAsync(stored, Token);
+        var conflict = register.RecordAsync(conflicting, Token);
+        var failure = register.RecordAsync(broken, Token);
+        var twice = register.RecordAsync(fresh[0], Token);
+
+        Assert.All(await Task.WhenAll(freshTasks), r => Assert.False(r.IsDuplicate));
+        Assert.True((await duplicate).IsDuplicate);
+        Assert.Equal(stored.Entries.Select(e => e.Id), (await duplicate).Entries.Select(e => e.Id));
+        _ = await Assert.ThrowsAsync<EventConflictException>(() => conflict);
+        _ = await Assert.ThrowsAnyAsync<DbException>(() => failure);
+        Assert.True((await twice).IsDuplicate);
+        Assert.Null(await register.FindAssessmentAsync(broken.EventId, Token));
+        Assert.Equal(41, (await register.QueryEntriesAsync(new RegisterQuery { SystemId = system }, Token)).Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_caller_does_not_fail_the_others()
+    {
+        var register = database.CreateRegister();
+        var system = UniqueSystem("group-cancel");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var others = Enumerable.Range(0, 8).Select(i => register.RecordAsync(Assessment(system, $"r.{i}"), Token)).ToList();
+        _ = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => register.RecordAsync(Assessment(system, "gone"), cancelled.Token));
+
+        Assert.All(await Task.WhenAll(others), r => Assert.False(r.IsDuplicate));
+    }
+}
