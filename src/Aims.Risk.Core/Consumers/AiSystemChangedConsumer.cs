@@ -43,9 +43,18 @@ public sealed partial class AiSystemChangedConsumer(
         activity?.SetTag("aims_risk.system_id", change.System.Id);
 
         var outcome = await assessor.AssessAsync(change, context.CancellationToken);
-        foreach (var task in outcome.Tasks)
+        if (outcome.Tasks.Count > 0)
         {
-            await context.Publish(task, publish => publish.MessageId = task.TaskId, context.CancellationToken);
+            // The outbox sends these after this method returns. A send whose broker connection died can wait for
+            // its confirmation for ever, holding a concurrency slot; bounded, it fails, the message is retried and,
+            // once the broker is back, republishes the same task ids (the register answers as a duplicate).
+#pragma warning disable CA2000 // Not disposed on purpose: the deferred sends use the token after this method returns.
+            var publishTimeout = new CancellationTokenSource(options.Value.PublishTimeout);
+#pragma warning restore CA2000
+            foreach (var task in outcome.Tasks)
+            {
+                await context.Publish(task, publish => publish.MessageId = task.TaskId, publishTimeout.Token);
+            }
         }
 
         metrics.TasksPublished(outcome.Tasks.Count);

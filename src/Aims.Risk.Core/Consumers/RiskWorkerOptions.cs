@@ -39,6 +39,10 @@ public sealed class RiskWorkerOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00", ErrorMessage = "Worker:StoreRetryInterval must be from {1} to {2}")]
     public TimeSpan StoreRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long publishing an event's treatment tasks may take before the message is retried.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Worker:PublishTimeout must be from {1} to {2}")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Declare the input queue as a quorum queue (replicated; needs RabbitMQ 3.8 or newer).</summary>
     public bool QuorumQueue { get; set; } = true;
 }
