@@ -4,6 +4,7 @@ using Aims.Risk.Benchmarks;
 // tests/Aims.Risk.Benchmarks/run.sh runs these steps in order; each prints its summary lines itself.
 //   verify          the hand-written baseline fires exactly what the service fires (and RulesEngine agrees)
 //   bench [--quick] BenchmarkDotNet: evaluation, rule-count growth, register growth
+//   bench-register [--quick] only the register growth suite (10k and, without --quick, 1M entries)
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
 {
     "verify" => await Verification.RunAsync(),
     "probe-register" => await Probe.RegisterAsync(),
+    "bench-register" => Suites.RunRegister(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "e2e" => await EndToEnd.RunAsync(
         quick,
@@ -23,6 +25,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N]");
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N]");
     return 2;
 }

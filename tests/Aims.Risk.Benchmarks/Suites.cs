@@ -27,19 +27,7 @@ public static class Suites
             Environment.SetEnvironmentVariable("AIMS_RISK_BENCH_SKIP_1M", "1");
         }
 
-        var job = (quick
-                ? Job.Default.WithWarmupCount(2).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(250))
-                : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(500)))
-            .WithLaunchCount(1)
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithId(quick ? "quick" : "full");
-        var config = ManualConfig.CreateEmpty()
-            .AddJob(job)
-            .AddLogger(ConsoleLogger.Default)
-            .AddColumnProvider(DefaultColumnProviders.Instance)
-            .AddDiagnoser(MemoryDiagnoser.Default)
-            .AddExporter(MarkdownExporter.GitHub)
-            .WithArtifactsPath(artifacts);
+        var config = Config(quick, artifacts);
 
         var evaluation = BenchmarkRunner.Run<EvaluationBenchmarks>(config);
         var rules = BenchmarkRunner.Run<RuleCountBenchmarks>(config);
@@ -57,9 +45,7 @@ public static class Suites
                 F($"{50 * k} rules {Ns(rules, nameof(RuleCountBenchmarks.FiredSet), k) / 1000:0.0} us (x{Ns(rules, nameof(RuleCountBenchmarks.FiredSet), k) / Ns(rules, nameof(RuleCountBenchmarks.FiredSet), 1):0.0})")))
                 + " per event fired set; Evaluate " + string.Join(", ", Multipliers.Select(k =>
                 F($"{Ns(rules, nameof(RuleCountBenchmarks.Evaluate), k) / 1000:0.0} us (x{Ns(rules, nameof(RuleCountBenchmarks.Evaluate), k) / Ns(rules, nameof(RuleCountBenchmarks.Evaluate), 1):0.0})"))),
-            "growth-register: " + string.Join(", ", RegisterBenchmarks.Sizes.Select(n =>
-                F($"{n:#,0} entries {Ns(register, nameof(RegisterBenchmarks.Record), n) / 1000:0} us/insert (x{Ns(register, nameof(RegisterBenchmarks.Record), n) / Ns(register, nameof(RegisterBenchmarks.Record), 10_000):0.00})")))
-                + (quick ? "; 1,000,000 entries skipped under --quick (the full run measures it)" : ""),
+            RegisterLine(register, quick),
         };
 
         File.WriteAllLines(Path.Combine(artifacts, "summary.txt"), lines);
@@ -70,6 +56,41 @@ public static class Suites
 
         return 0;
     }
+
+    private static ManualConfig Config(bool quick, string artifacts)
+    {
+        var job = (quick
+                ? Job.Default.WithWarmupCount(2).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(250))
+                : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(500)))
+            .WithLaunchCount(1)
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithId(quick ? "quick" : "full");
+        return ManualConfig.CreateEmpty()
+            .AddJob(job)
+            .AddLogger(ConsoleLogger.Default)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddExporter(MarkdownExporter.GitHub)
+            .WithArtifactsPath(artifacts);
+    }
+
+    /// <summary>The register growth suite alone: the 1M-entry pre-fill makes it the longest one.</summary>
+    public static int RunRegister(bool quick, string artifacts)
+    {
+        if (quick)
+        {
+            Environment.SetEnvironmentVariable("AIMS_RISK_BENCH_SKIP_1M", "1");
+        }
+
+        var register = BenchmarkRunner.Run<RegisterBenchmarks>(Config(quick, artifacts));
+        Console.WriteLine(RegisterLine(register, quick));
+        return 0;
+    }
+
+    private static string RegisterLine(Summary register, bool quick) =>
+        "growth-register: " + string.Join(", ", RegisterBenchmarks.Sizes.Select(n =>
+            F($"{n:#,0} entries {Ns(register, nameof(RegisterBenchmarks.Record), n) / 1000:0} us/insert (x{Ns(register, nameof(RegisterBenchmarks.Record), n) / Ns(register, nameof(RegisterBenchmarks.Record), 10_000):0.00}), {Ns(register, nameof(RegisterBenchmarks.RecordConcurrently), n) / 1000:0} us/insert with {RegisterBenchmarks.Concurrent} at once")))
+            + (quick ? "; 1,000,000 entries skipped under --quick (the full run measures it)" : "");
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
