@@ -181,6 +181,26 @@ public sealed class WorkerProcess : IAsyncDisposable
         throw new TimeoutException($"{Name}: /health/ready did not reach the expected state within {timeout}; last: {last?.Body ?? "no answer"}; log: {LogTail()}");
     }
 
+    /// <summary>
+    /// Waits for <paramref name="text"/> in the log: the worker's console logger writes on its own thread and
+    /// the line is piped to the file after the state it reports is already visible on /health/ready.
+    /// </summary>
+    public async Task<bool> LogContainsAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!LogTail(int.MaxValue).Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
     public string LogTail(int characters = 4000)
     {
         try
