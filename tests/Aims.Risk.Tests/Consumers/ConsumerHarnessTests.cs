@@ -97,9 +97,11 @@ public sealed class ConsumerHarnessTests : IAsyncLifetime
     public async Task Redelivered_event_writes_nothing_new_and_republishes_the_same_task_ids()
     {
         var change = Risky();
+        var expected = new RiskEvaluator(_clock).Evaluate(change, RuleSetLoader.Load(RepositoryRoot.Rules)).Findings.Count(f => f.RequiresTreatment);
         var endpoint = await _harness.GetConsumerEndpoint<AiSystemChangedConsumer>();
         await endpoint.Send(change);
-        var first = await _published.WaitFor(1);
+        var first = await _published.WaitFor(expected);
+        Assert.Equal(expected, first.Count);
 
         await endpoint.Send(change);
         var all = await _published.WaitFor(first.Count * 2);
