@@ -71,6 +71,27 @@ public static class EndToEnd
 
         Console.WriteLine(F($"e2e: baseline drained at {baseline:0} msg/s"));
 
+        // 2b. The messaging ceiling: what the contract itself asks of the broker per event (consume, one confirmed
+        // publish per treatment task, ack), done by a plain RabbitMQ.Client consumer with no evaluation and no store.
+        var taskBodies = TaskBodies(bodies.Take(events));
+        var tasksPerEvent = taskBodies.Average(t => t.Count);
+        Console.WriteLine(F($"e2e: ceiling: {events} messages, {tasksPerEvent:0.00} tasks per event on average"));
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync(BaselineQueue, durable: true, exclusive: false, autoDelete: false,
+                arguments: quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null);
+            await channel.QueuePurgeAsync(BaselineQueue);
+        }
+
+        await PreloadAsync(connection, BaselineQueue, bodies.Take(events));
+        var ceiling = await CeilingConsumeAsync(connection, BaselineQueue, taskBodies, prefetch);
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync(BaselineQueue);
+        }
+
+        Console.WriteLine(F($"e2e: ceiling drained at {ceiling:0} ev/s"));
+
         // 3. The worker drains the same bodies.
         await PreloadAsync(connection, Topology.InputQueue, bodies.Take(events));
         var process = WorkerProcess.Start(worker, work, database, vhost, "worker-2.log");
@@ -89,6 +110,7 @@ public static class EndToEnd
 
         var ratio = drain / baseline;
         Console.WriteLine(F($"end-to-end: ratio={ratio:0.00} target=0.6 (worker {drain:0} ev/s, baseline {baseline:0} msg/s; {events} events, prefetch {prefetch}, {(quorum ? "quorum" : "classic")} queues, rate from the 10% mark)"));
+        Console.WriteLine(F($"end-to-end-ceiling: ratio={ceiling / baseline:0.00} (plain consumer publishing each event's {tasksPerEvent:0.00} tasks with confirms, no evaluation, no store: {ceiling:0} ev/s); worker/ceiling={drain / ceiling:0.00}"));
         Console.WriteLine(F($"latency: p50={p50:0.0}ms p99={p99:0.0}ms goal p99<=50ms at {rate:0} ev/s ({count} events over {duration}s, {measured} with tasks)"));
         Console.WriteLine(F($"rss: peak={peak:0} MB goal<=250"));
         if (errors != 0)
@@ -199,10 +221,80 @@ public static class EndToEnd
         return (count - count / 10) / Stopwatch.GetElapsedTime(mark, last).TotalSeconds;
     }
 
+    /// <summary>The treatment tasks the worker publishes for each body: routing key, message id and JSON body.</summary>
+    private static List<List<(string RoutingKey, string MessageId, byte[] Body)>> TaskBodies(IEnumerable<byte[]> bodies)
+    {
+        var evaluator = new Core.Scoring.RiskEvaluator(TimeProvider.System);
+        var result = new List<List<(string, string, byte[])>>();
+        foreach (var body in bodies)
+        {
+            var change = AiSystemChangedReader.Read(body, TimeProvider.System);
+            var record = ChangeAssessor.ToRecord(evaluator.Evaluate(change, Workload.Pack));
+            result.Add([.. record.Entries
+                .Where(e => e.TaskId is not null)
+                .Select(e => ChangeAssessor.ToTask(e, change))
+                .Select(t => (t.RoutingKey(), t.TaskId.ToString(), JsonSerializer.SerializeToUtf8Bytes(t, ContractJson.Options)))]);
+        }
+
+        return result;
+    }
+
+    private static async Task<double> CeilingConsumeAsync(
+        IConnection connection, string queue, List<List<(string RoutingKey, string MessageId, byte[] Body)>> tasks, ushort prefetch)
+    {
+        var concurrency = (ushort)new RiskWorkerOptions().ConcurrentMessageLimit;
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: concurrency));
+        await using var publisher = await ConfirmingChannelAsync(connection);
+        await publisher.ExchangeDeclareAsync(Topology.TasksExchange, ExchangeType.Topic, durable: true, autoDelete: false);
+        await channel.BasicQosAsync(0, prefetch, global: false);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var count = tasks.Count;
+        var received = 0;
+        long mark = 0;
+        long last = 0;
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            int index;
+            using (var document = JsonDocument.Parse(delivery.Body))
+            {
+                _ = document.RootElement.GetProperty("eventId").GetGuid();
+            }
+
+            // Which pre-built task list is this one: bodies are delivered in the order they were published.
+            index = (int)(delivery.DeliveryTag - 1) % count;
+            foreach (var (routingKey, messageId, body) in tasks[index])
+            {
+                var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = messageId };
+                await publisher.BasicPublishAsync(Topology.TasksExchange, routingKey, mandatory: false, properties, body);
+            }
+
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+            var n = Interlocked.Increment(ref received);
+            if (n == count / 10)
+            {
+                Interlocked.Exchange(ref mark, Stopwatch.GetTimestamp());
+            }
+
+            if (n == count)
+            {
+                Interlocked.Exchange(ref last, Stopwatch.GetTimestamp());
+                done.TrySetResult();
+            }
+        };
+        var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        await done.Task.WaitAsync(PhaseLimit);
+        await channel.BasicCancelAsync(tag);
+        return (count - count / 10) / Stopwatch.GetElapsedTime(Interlocked.Read(ref mark), Interlocked.Read(ref last)).TotalSeconds;
+    }
+
     private static async Task<double> WorkerDrainAsync(string database, int count, WorkerProcess process)
     {
         var limit = Stopwatch.StartNew();
         long mark = 0;
+        long segmentStart = 0;
+        long segmentCount = 0;
+        var segments = new List<string>();
         while (true)
         {
             var n = await CountAsync(database);
@@ -210,6 +302,19 @@ public static class EndToEnd
             if (mark == 0 && n >= count / 10)
             {
                 mark = now;
+                (segmentStart, segmentCount) = (now, n);
+            }
+
+            // The rate of each tenth after the first, to show whether the worker has reached a steady state.
+            if (mark != 0 && (n - segmentCount >= count / 10 || n >= count))
+            {
+                segments.Add(F($"{(n - segmentCount) / Stopwatch.GetElapsedTime(segmentStart, now).TotalSeconds:0}"));
+                (segmentStart, segmentCount) = (now, n);
+            }
+
+            if (n >= count)
+            {
+                Console.WriteLine($"e2e: worker rate per tenth after the first (ev/s): {string.Join(' ', segments)}");
             }
 
             if (n >= count)
