@@ -96,24 +96,59 @@ public sealed partial class SqliteRiskRegister
         }
     }
 
-    /// <summary>One transaction for the batch; a record's own failure rolls back its savepoint only.</summary>
+    /// <summary>
+    /// One transaction for the batch. Usually no record fails, so the batch is written without savepoints (in SQLite a
+    /// savepoint copies every page it touches into a statement journal: that doubled the cost of a record). If a
+    /// record's insert does fail, the whole transaction is rolled back and the batch is written again with a savepoint
+    /// per record, so that only that record's own writes are undone and the others commit.
+    /// </summary>
     private async Task WriteBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
         await using var connection = (SqliteConnection)CreateConnection();
         await connection.OpenAsync(cancellationToken);
+        if (!await TryWriteBatchAsync(connection, batch, savepoints: false, cancellationToken))
+        {
+            _ = await TryWriteBatchAsync(connection, batch, savepoints: true, cancellationToken);
+        }
+    }
+
+    /// <returns>
+    /// False, with nothing written, when <paramref name="savepoints"/> is off and a record's insert failed; with
+    /// savepoints every record gets its own outcome and the batch commits.
+    /// </returns>
+    private async Task<bool> TryWriteBatchAsync(SqliteConnection connection, List<Pending> batch, bool savepoints, CancellationToken cancellationToken)
+    {
         await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
         using var statements = new BatchStatements(connection, (SqliteTransaction)transaction);
         foreach (var pending in batch)
         {
             pending.Result = null;
             pending.Failure = null;
-            statements.Savepoint.ExecuteNonQuery();
+            if (savepoints)
+            {
+                statements.Savepoint.ExecuteNonQuery();
+            }
+
             try
             {
                 pending.Result = await RecordInTransactionAsync(connection, transaction, statements, pending.Assessment, cancellationToken);
-                statements.Release.ExecuteNonQuery();
+                if (savepoints)
+                {
+                    statements.Release.ExecuteNonQuery();
+                }
             }
-            catch (Exception ex) when (ex is EventConflictException || (ex is DbException db && !TransientSqlErrors.IsTransient(db)))
+            catch (EventConflictException ex) when (!savepoints)
+            {
+                // Found before anything of it was written: nothing to undo.
+                pending.Failure = ex;
+            }
+            catch (DbException ex) when (!savepoints && !TransientSqlErrors.IsTransient(ex))
+            {
+                // Part of this record may be written: start again with a savepoint per record.
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+            catch (Exception ex) when (savepoints && (ex is EventConflictException || (ex is DbException db && !TransientSqlErrors.IsTransient(db))))
             {
                 // This record fails as it would have alone; the others go on.
                 statements.RollbackToSavepoint.ExecuteNonQuery();
@@ -123,6 +158,7 @@ public sealed partial class SqliteRiskRegister
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>
