@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -18,9 +19,19 @@ public sealed partial class SqliteRiskRegister
 {
     private const int MaxBatch = 256;
 
+    /// <summary>
+    /// WAL frames after which a commit checkpoints inline, as SQLite does every 1,000 by default. The background
+    /// checkpoint below normally keeps the log far shorter; this only bounds it if that falls behind.
+    /// </summary>
+    private const int InlineCheckpointFrames = 20_000;
+
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
     private readonly ResiliencePipeline _pipeline;
     private readonly Queue<Pending> _waiting = new();
     private bool _writing;
+    private int _checkpointing;
+    private long _lastCheckpoint = Stopwatch.GetTimestamp();
 
     public override Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken)
     {
@@ -66,6 +77,7 @@ public sealed partial class SqliteRiskRegister
                 if (_waiting.Count == 0)
                 {
                     _writing = false;
+                    CheckpointInBackground();
                     return;
                 }
 
@@ -82,6 +94,11 @@ public sealed partial class SqliteRiskRegister
                 foreach (var pending in batch)
                 {
                     pending.Complete();
+                }
+
+                if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastCheckpoint)) >= CheckpointInterval)
+                {
+                    CheckpointInBackground();
                 }
             }
 #pragma warning disable CA1031 // The failure belongs to the callers: each of them gets it.
@@ -106,6 +123,12 @@ public sealed partial class SqliteRiskRegister
     {
         await using var connection = (SqliteConnection)CreateConnection();
         await connection.OpenAsync(cancellationToken);
+        using (var autoCheckpoint = connection.CreateCommand())
+        {
+            autoCheckpoint.CommandText = $"PRAGMA wal_autocheckpoint = {InlineCheckpointFrames};";
+            _ = autoCheckpoint.ExecuteNonQuery();
+        }
+
         if (!await TryWriteBatchAsync(connection, batch, savepoints: false, cancellationToken))
         {
             _ = await TryWriteBatchAsync(connection, batch, savepoints: true, cancellationToken);
@@ -159,6 +182,42 @@ public sealed partial class SqliteRiskRegister
 
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Copies the write-ahead log into the database file off the writer's path. SQLite's default, a checkpoint inside
+    /// the commit that crosses 1,000 log frames, wrote and synced the database file while every waiting record waited:
+    /// it made the slowest commits (p99 61 ms, up to 117 ms under load against 2 ms for the median). A passive
+    /// checkpoint takes no lock that the writer needs, and once it has caught up, the next commit starts the log
+    /// afresh. At most one runs at a time; a failed one is harmless (the next one, or the inline bound, catches up).
+    /// </summary>
+    private void CheckpointInBackground()
+    {
+        if (Interlocked.CompareExchange(ref _checkpointing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastCheckpoint, Stopwatch.GetTimestamp());
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var connection = (SqliteConnection)CreateConnection();
+                await connection.OpenAsync();
+                await using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                _ = await checkpoint.ExecuteNonQueryAsync();
+            }
+            catch (SqliteException)
+            {
+                // Busy or unavailable now: the log waits for the next checkpoint, bounded by InlineCheckpointFrames.
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _checkpointing, 0);
+            }
+        });
     }
 
     /// <summary>

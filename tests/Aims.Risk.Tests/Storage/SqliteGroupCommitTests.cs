@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using Aims.Risk.Core.Storage;
 using static Aims.Risk.Tests.Storage.RegisterBuilders;
 
@@ -52,5 +54,56 @@ public sealed class SqliteGroupCommitTests(SqliteDatabaseFixture database) : ICl
         _ = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => register.RecordAsync(Assessment(system, "gone"), cancelled.Token));
 
         Assert.All(await Task.WhenAll(others), r => Assert.False(r.IsDuplicate));
+    }
+
+    [Fact]
+    public async Task Committed_records_reach_the_database_file_without_waiting_for_the_log_to_fill()
+    {
+        var folder = Directory.CreateTempSubdirectory("aims-risk-checkpoint-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "register.db");
+            var register = new SqliteRiskRegister($"Data Source={file}", SqlResilience.CreatePipeline());
+            await register.MigrateAsync(Token);
+            var system = UniqueSystem("checkpoint");
+            var records = Enumerable.Range(0, 20).Select(i => Assessment(system, $"r.{i}")).ToList();
+            _ = await Task.WhenAll(records.Select(r => register.RecordAsync(r, Token)));
+
+            // A few dozen log frames, far below SQLite's own inline checkpoint (1,000): only the register's
+            // background checkpoint copies them into the database file while its connections stay open.
+            var waited = Stopwatch.StartNew();
+            long inFile;
+            while ((inFile = await CountInDatabaseFileAloneAsync(file, folder)) < records.Count && waited.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(records.Count, inFile);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Assessments in a copy of the database file without its write-ahead log: what a checkpoint has copied.</summary>
+    private static async Task<long> CountInDatabaseFileAloneAsync(string file, string folder)
+    {
+        var copy = Path.Combine(folder, $"copy-{Guid.NewGuid():N}.db");
+        File.Copy(file, copy);
+        try
+        {
+            await using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM Assessments;";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (SqliteException)
+        {
+            // Copied halfway through a checkpoint's write, or before the tables reached the file: not there yet.
+            return 0;
+        }
     }
 }
