@@ -5,6 +5,7 @@ using Aims.Risk.Benchmarks;
 //   verify          the hand-written baseline fires exactly what the service fires (and RulesEngine agrees)
 //   bench [--quick] BenchmarkDotNet: evaluation, rule-count growth, register growth
 //   bench-register [--quick] only the register growth suite (10k and, without --quick, 1M entries)
+//   probe-rules     the growth with rule count explained: N distinct compiled rules against the pack's 50 repeated to N
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
@@ -13,6 +14,7 @@ return args.FirstOrDefault() switch
 {
     "verify" => await Verification.RunAsync(),
     "probe-register" => await Probe.RegisterAsync(),
+    "probe-rules" => RuleCountProbe.Run(),
     "bench-register" => Suites.RunRegister(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "e2e" => await EndToEnd.RunAsync(

@@ -51,6 +51,9 @@ say "verifying that the hand-written baseline fires what the service fires"
 say "end to end (log: $out/e2e.log)"
 "${bench[@]}" e2e $quick --worker "$worker" --vhost "$vhost" 2>&1 | tee "$out/e2e.log"
 
+say "rule-count probe: distinct compiled rules against the pack's rules repeated (log: $out/probe-rules.log)"
+"${bench[@]}" probe-rules | tee "$out/probe-rules.log"
+
 say "BenchmarkDotNet suites (log: $out/bench.log)"
 "${bench[@]}" bench $quick --artifacts "$out/artifacts" >"$out/bench.log" 2>&1 || { tail -40 "$out/bench.log"; exit 1; }
 
@@ -58,5 +61,6 @@ echo
 grep -E '^verify: ' "$out/verify.log"
 grep -E '^evaluation: ' "$out/bench.log"
 grep -E '^evaluation-full: ' "$out/bench.log"
-grep -E '^(end-to-end|latency|rss): ' "$out/e2e.log"
+grep -E '^(end-to-end|end-to-end-ceiling|latency|rss): ' "$out/e2e.log"
 grep -E '^growth-(rules|register): ' "$out/bench.log"
+grep -E '^rule-count-probe: ' "$out/probe-rules.log"
