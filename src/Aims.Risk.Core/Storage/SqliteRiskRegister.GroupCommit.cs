@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Dapper;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -20,10 +21,12 @@ public sealed partial class SqliteRiskRegister
     private const int MaxBatch = 256;
 
     /// <summary>
-    /// WAL frames after which a commit checkpoints inline, as SQLite does every 1,000 by default. The background
+    /// A commit checkpoints inline only once the log has 20,000 frames (SQLite's default is 1,000). The background
     /// checkpoint below normally keeps the log far shorter; this only bounds it if that falls behind.
     /// </summary>
-    private const int InlineCheckpointFrames = 20_000;
+    private const string InlineCheckpointSql = "PRAGMA wal_autocheckpoint = 20000;";
+
+    private const string BackgroundCheckpointSql = "PRAGMA wal_checkpoint(PASSIVE);";
 
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
@@ -123,11 +126,7 @@ public sealed partial class SqliteRiskRegister
     {
         await using var connection = (SqliteConnection)CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        using (var autoCheckpoint = connection.CreateCommand())
-        {
-            autoCheckpoint.CommandText = $"PRAGMA wal_autocheckpoint = {InlineCheckpointFrames};";
-            _ = autoCheckpoint.ExecuteNonQuery();
-        }
+        _ = await connection.ExecuteAsync(new CommandDefinition(InlineCheckpointSql, cancellationToken: cancellationToken));
 
         if (!await TryWriteBatchAsync(connection, batch, savepoints: false, cancellationToken))
         {
@@ -205,13 +204,11 @@ public sealed partial class SqliteRiskRegister
             {
                 await using var connection = (SqliteConnection)CreateConnection();
                 await connection.OpenAsync();
-                await using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                _ = await checkpoint.ExecuteNonQueryAsync();
+                _ = await connection.ExecuteAsync(new CommandDefinition(BackgroundCheckpointSql));
             }
             catch (SqliteException)
             {
-                // Busy or unavailable now: the log waits for the next checkpoint, bounded by InlineCheckpointFrames.
+                // Busy or unavailable now: the log waits for the next checkpoint, bounded by the inline checkpoint.
             }
             finally
             {
