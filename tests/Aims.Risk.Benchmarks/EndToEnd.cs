@@ -55,20 +55,7 @@ public static class EndToEnd
 
         // 2. Baseline: a plain consumer, parse and ack, on a queue of the same type.
         Console.WriteLine($"e2e: baseline: {events} messages, prefetch {prefetch}, {(quorum ? "quorum" : "classic")} queue");
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeclareAsync(BaselineQueue, durable: true, exclusive: false, autoDelete: false,
-                arguments: quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null);
-            await channel.QueuePurgeAsync(BaselineQueue);
-        }
-
-        await PreloadAsync(connection, BaselineQueue, bodies.Take(events));
-        var baseline = await PlainConsumeAsync(connection, BaselineQueue, events, prefetch);
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeleteAsync(BaselineQueue);
-        }
-
+        var baseline = await DrainScratchQueueAsync(connection, quorum, bodies.Take(events), () => PlainConsumeAsync(connection, BaselineQueue, events, prefetch));
         Console.WriteLine(F($"e2e: baseline drained at {baseline:0} msg/s"));
 
         // 2b. The messaging ceiling: what the contract itself asks of the broker per event (consume, one confirmed
@@ -76,20 +63,7 @@ public static class EndToEnd
         var taskBodies = TaskBodies(bodies.Take(events));
         var tasksPerEvent = taskBodies.Average(t => t.Count);
         Console.WriteLine(F($"e2e: ceiling: {events} messages, {tasksPerEvent:0.00} tasks per event on average"));
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeclareAsync(BaselineQueue, durable: true, exclusive: false, autoDelete: false,
-                arguments: quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null);
-            await channel.QueuePurgeAsync(BaselineQueue);
-        }
-
-        await PreloadAsync(connection, BaselineQueue, bodies.Take(events));
-        var ceiling = await CeilingConsumeAsync(connection, BaselineQueue, taskBodies, prefetch);
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeleteAsync(BaselineQueue);
-        }
-
+        var ceiling = await DrainScratchQueueAsync(connection, quorum, bodies.Take(events), () => CeilingConsumeAsync(connection, BaselineQueue, taskBodies, prefetch));
         Console.WriteLine(F($"e2e: ceiling drained at {ceiling:0} ev/s"));
 
         // 3. The worker drains the same bodies.
@@ -221,6 +195,29 @@ public static class EndToEnd
         return (count - count / 10) / Stopwatch.GetElapsedTime(mark, last).TotalSeconds;
     }
 
+    /// <summary>
+    /// A plain consumer's drain of <paramref name="bodies"/> from a scratch queue of the worker's queue type: the
+    /// queue is declared empty, pre-loaded, drained by <paramref name="consume"/> (which returns its rate) and deleted.
+    /// </summary>
+    private static async Task<double> DrainScratchQueueAsync(IConnection connection, bool quorum, IEnumerable<byte[]> bodies, Func<Task<double>> consume)
+    {
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync(BaselineQueue, durable: true, exclusive: false, autoDelete: false,
+                arguments: quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null);
+            await channel.QueuePurgeAsync(BaselineQueue);
+        }
+
+        await PreloadAsync(connection, BaselineQueue, bodies);
+        var rate = await consume();
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync(BaselineQueue);
+        }
+
+        return rate;
+    }
+
     /// <summary>The treatment tasks the worker publishes for each body: routing key, message id and JSON body.</summary>
     private static List<List<(string RoutingKey, string MessageId, byte[] Body)>> TaskBodies(IEnumerable<byte[]> bodies)
     {
@@ -255,15 +252,13 @@ public static class EndToEnd
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
-            int index;
             using (var document = JsonDocument.Parse(delivery.Body))
             {
                 _ = document.RootElement.GetProperty("eventId").GetGuid();
             }
 
             // Which pre-built task list is this one: bodies are delivered in the order they were published.
-            index = (int)(delivery.DeliveryTag - 1) % count;
-            foreach (var (routingKey, messageId, body) in tasks[index])
+            foreach (var (routingKey, messageId, body) in tasks[(int)(delivery.DeliveryTag - 1) % count])
             {
                 var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = messageId };
                 await publisher.BasicPublishAsync(Topology.TasksExchange, routingKey, mandatory: false, properties, body);

@@ -29,9 +29,10 @@ public static class RuleCountProbe
         return 0;
     }
 
+    /// <summary>The best of seven rounds of 300 ms of <see cref="Workload.FireNormalized"/>, in ns per rule and event.</summary>
     private static double NanosecondsPerRule(CompiledRule[] rules, AiSystemChanged[] events)
     {
-        var fired = 0;
+        var fired = new List<string>();
         var best = double.MaxValue;
         for (var round = 0; round < 7; round++)
         {
@@ -41,22 +42,8 @@ public static class RuleCountProbe
             {
                 foreach (var change in events)
                 {
-                    foreach (var rule in rules)
-                    {
-                        try
-                        {
-                            if (rule.Fires(change))
-                            {
-                                fired++;
-                            }
-                        }
-#pragma warning disable CA1031 // the evaluator's own semantics: a rule that throws has not fired
-                        catch (Exception)
-#pragma warning restore CA1031
-                        {
-                        }
-                    }
-
+                    fired.Clear();
+                    Workload.FireNormalized(change, rules, fired);
                     evaluations += rules.Length;
                 }
             }
@@ -64,7 +51,6 @@ public static class RuleCountProbe
             best = Math.Min(best, Stopwatch.GetElapsedTime(started).TotalNanoseconds / evaluations);
         }
 
-        GC.KeepAlive(fired);
         return best;
     }
 }

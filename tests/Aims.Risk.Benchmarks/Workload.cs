@@ -21,10 +21,12 @@ public static class Workload
     /// The service's evaluation loop without building findings: normalise once, run each compiled rule as
     /// <see cref="Core.Scoring.RiskEvaluator"/> does (a rule that throws has not fired), collect the fired ids.
     /// </summary>
-    public static void FireCompiled(AiSystemChanged change, RuleSet ruleSet, List<string> fired)
+    public static void FireCompiled(AiSystemChanged change, RuleSet ruleSet, List<string> fired) =>
+        FireNormalized(EventNormalizer.Normalize(change), ruleSet.Rules, fired);
+
+    /// <summary>The loop of <see cref="FireCompiled"/> over any list of compiled rules, for an event already normalised.</summary>
+    public static void FireNormalized(AiSystemChanged normalized, IReadOnlyList<CompiledRule> rules, List<string> fired)
     {
-        var normalized = EventNormalizer.Normalize(change);
-        var rules = ruleSet.Rules;
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];

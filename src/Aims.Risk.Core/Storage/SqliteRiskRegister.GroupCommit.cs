@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
-using Dapper;
 using System.Reflection;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Polly;
 

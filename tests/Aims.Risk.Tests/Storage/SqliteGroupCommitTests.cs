@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Aims.Risk.Core.Storage;
+using Microsoft.Data.Sqlite;
 using static Aims.Risk.Tests.Storage.RegisterBuilders;
 
 namespace Aims.Risk.Tests.Storage;
