@@ -51,30 +51,10 @@ public class EvaluationBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = EventCount)]
-    public int Service_FiredSet()
-    {
-        var total = 0;
-        foreach (var change in _events)
-        {
-            _fired.Clear();
-            Workload.FireCompiled(change, _pack, _fired);
-            total += _fired.Count;
-        }
-
-        return total;
-    }
+    public int Service_FiredSet() => Workload.FiredCount(_events, _pack, _fired);
 
     [Benchmark(OperationsPerInvoke = EventCount)]
-    public int Service_Evaluate()
-    {
-        var total = 0;
-        foreach (var change in _events)
-        {
-            total += _evaluator.Evaluate(change, _pack).Findings.Count;
-        }
-
-        return total;
-    }
+    public int Service_Evaluate() => Workload.FindingCount(_events, _pack, _evaluator);
 
     [Benchmark(OperationsPerInvoke = EventCount)]
     public async Task<int> RulesEngine_ExecuteAllRules()

@@ -30,28 +30,8 @@ public class RuleCountBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = EventCount)]
-    public int FiredSet()
-    {
-        var total = 0;
-        foreach (var change in _events)
-        {
-            _fired.Clear();
-            Workload.FireCompiled(change, _rules, _fired);
-            total += _fired.Count;
-        }
-
-        return total;
-    }
+    public int FiredSet() => Workload.FiredCount(_events, _rules, _fired);
 
     [Benchmark(OperationsPerInvoke = EventCount)]
-    public int Evaluate()
-    {
-        var total = 0;
-        foreach (var change in _events)
-        {
-            total += _evaluator.Evaluate(change, _rules).Findings.Count;
-        }
-
-        return total;
-    }
+    public int Evaluate() => Workload.FindingCount(_events, _rules, _evaluator);
 }

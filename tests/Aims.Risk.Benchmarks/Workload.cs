@@ -1,5 +1,6 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
+using Aims.Risk.Core.Scoring;
 using Aims.Risk.Tests.Support;
 
 namespace Aims.Risk.Benchmarks;
@@ -47,6 +48,32 @@ public static class Workload
                 fired.Add(rule.Definition.Id);
             }
         }
+    }
+
+    /// <summary>The fired sets of <paramref name="events"/>, counted (what the fired-set benchmarks run).</summary>
+    public static int FiredCount(AiSystemChanged[] events, RuleSet ruleSet, List<string> fired)
+    {
+        var total = 0;
+        foreach (var change in events)
+        {
+            fired.Clear();
+            FireCompiled(change, ruleSet, fired);
+            total += fired.Count;
+        }
+
+        return total;
+    }
+
+    /// <summary>The findings of <see cref="RiskEvaluator.Evaluate"/> over <paramref name="events"/>, counted.</summary>
+    public static int FindingCount(AiSystemChanged[] events, RuleSet ruleSet, RiskEvaluator evaluator)
+    {
+        var total = 0;
+        foreach (var change in events)
+        {
+            total += evaluator.Evaluate(change, ruleSet).Findings.Count;
+        }
+
+        return total;
     }
 
     public static void FireHandWritten(AiSystemChanged change, List<string> fired) =>
