@@ -27,7 +27,7 @@ public static partial class RuleSetLoader
         ["RuleName", "Expression", "Enabled", "Properties", "SuccessEvent", "ErrorMessage", "RuleExpressionType"];
 
     private static readonly string[] AllowedPropertyKeys =
-        ["title", "category", "likelihood", "impact", "treatment", "controls", "nist", "mitDomain", "rationale"];
+        ["title", "category", "likelihood", "impact", "treatment", "controls", "nist", "mitDomain", "rationale", "scope", "guidance"];
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -419,14 +419,37 @@ public static partial class RuleSetLoader
         }
 
         var rationaleText = RequireString(props, "rationale", file, who, errors);
+        RuleScope? scope = props.TryGetProperty("scope", out var sc) && sc.ValueKind == JsonValueKind.String
+            ? sc.GetString() switch { "system" => RuleScope.System, "change" => RuleScope.Change, _ => null }
+            : null;
+        if (scope is null)
+        {
+            errors.Add(new RuleSetError(file, who, "scope: 'system' (a property of the system as it stands) or 'change' (about the change itself) is required"));
+        }
+
+        string? guidance = null;
+        if (props.TryGetProperty("guidance", out var g))
+        {
+            guidance = g.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(g.GetString()) ? g.GetString() : null;
+            if (guidance is null)
+            {
+                errors.Add(new RuleSetError(file, who, "guidance: a non-empty string (what the owner should do, what evidence closes the risk) when present"));
+            }
+        }
+
         RejectUnknownKeys(props, AllowedPropertyKeys, file, who, "Properties", errors);
 
         Func<AiSystemChanged, bool>? predicate = null;
+        RuleEvidence? evidence = null;
         if (expression is not null)
         {
             try
             {
-                predicate = compiler.CompilePredicate(expression);
+                predicate = compiler.CompilePredicate(expression, out evidence);
+                if (scope == RuleScope.System && evidence.ReadsChangeType)
+                {
+                    errors.Add(new RuleSetError(file, who, "scope 'system' describes the system as it stands, so the expression may not read change.ChangeType; use scope 'change' or drop the condition on the change type"));
+                }
             }
             catch (RuleExpressionException ex)
             {
@@ -465,9 +488,11 @@ public static partial class RuleSetLoader
             Nist = nist,
             MitDomain = mit,
             Rationale = rationaleText!,
+            Scope = scope!.Value,
+            Guidance = guidance,
             File = file,
         };
-        return new CompiledRule(definition, predicate!, rationale!, criteria.LevelOf(definition.Likelihood, definition.Impact));
+        return new CompiledRule(definition, predicate!, evidence!, rationale!, criteria.LevelOf(definition.Likelihood, definition.Impact));
     }
 
     private static JsonElement? ReadJson(string root, string file, string what, List<RuleSetError> errors, List<(string, string)> files)
