@@ -29,6 +29,15 @@ public sealed class SqlServerRiskRegisterOfflineTests
     }
 
     [Fact]
+    public async Task A_refused_connection_is_transient_so_a_restarting_server_is_waited_for()
+    {
+        // On Linux this is error number 0, class 20, "(provider: TCP Provider, error: 35 - ...)" with a SocketException.
+        var error = await Assert.ThrowsAsync<SqlException>(() => register.RecordAsync(Assessment("offline", "r.one"), CancellationToken.None));
+
+        Assert.True(TransientSqlErrors.IsTransient(error), $"not transient: number {error.Number}, class {error.Class}: {error.Message}");
+    }
+
+    [Fact]
     public void A_malformed_connection_string_is_rejected_when_the_register_is_made()
     {
         _ = Assert.ThrowsAny<ArgumentException>(() => new SqlServerRiskRegister("Server=x;Bogus Keyword=1", ResiliencePipeline.Empty));
