@@ -103,14 +103,15 @@ public abstract partial class DbRiskRegister : IRiskRegister
             cancellationToken);
     }
 
-    public async Task PingAsync(CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(
-            async token =>
-            {
-                await using var connection = await OpenAsync(token);
-                await PingAsync(connection, token);
-            },
-            cancellationToken);
+    /// <summary>
+    /// One attempt, outside the resilience pipeline: a health check must answer at once with the fault it met,
+    /// not retry it for seconds (the writes' own retries are reported through <see cref="StoreWriteMonitor"/>).
+    /// </summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await PingAsync(connection, cancellationToken);
+    }
 
     /// <summary>A new, unopened connection.</summary>
     protected abstract DbConnection CreateConnection();
