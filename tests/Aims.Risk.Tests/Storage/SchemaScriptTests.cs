@@ -18,7 +18,11 @@ public sealed class SchemaScriptTests : IDisposable
 
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.SqlServer.";
 
-    // The register query's three orders (by system, by minimum level, by nothing); events and keys use constraints.
+    // The tables of 0001 and their indexes: the register query's three orders (by system, by minimum level, by
+    // nothing); look-ups by event and by key use the primary keys and UQ_RiskEntries_EventId_RuleId. A new index on
+    // these tables joins this list with the query that needs it.
+    private static readonly string[] Tables = ["Assessments", "RiskEntries", "RuleSetVersions"];
+
     private static readonly string[] ExpectedIndexes = ["IX_RiskEntries_CreatedAt", "IX_RiskEntries_LevelRank", "IX_RiskEntries_SystemId_CreatedAt"];
 
     private readonly string folder = Directory.CreateTempSubdirectory("aims-risk-schema-").FullName;
@@ -31,7 +35,7 @@ public sealed class SchemaScriptTests : IDisposable
         {
             switch (statement)
             {
-                case CreateIndexStatement create:
+                case CreateIndexStatement create when Tables.Contains(create.OnName.BaseIdentifier.Value):
                     _ = indexes.Add(create.Name.Value);
                     break;
                 case DropIndexStatement drop:
@@ -50,7 +54,7 @@ public sealed class SchemaScriptTests : IDisposable
         await new SqliteRiskRegister(connectionString, ResiliencePipeline.Empty).MigrateAsync(CancellationToken.None);
 
         await using var connection = new SqliteConnection(connectionString);
-        var indexes = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'IX!_%' ESCAPE '!' ORDER BY name;");
+        var indexes = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'IX!_%' ESCAPE '!' AND tbl_name IN @Tables ORDER BY name;", new { Tables });
 
         Assert.Equal(ExpectedIndexes, indexes);
     }
