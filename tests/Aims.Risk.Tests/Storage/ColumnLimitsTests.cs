@@ -16,11 +16,15 @@ public sealed class ColumnLimitsTests
 {
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.SqlServer.";
 
-    // Columns whose limit has another name: RuleSetVersions.Version holds the rule set's version, Hash its hash.
+    // Columns whose limit has another name: RuleSetVersions.Version holds the rule set's version, Hash its hash; a
+    // residual level is a level, a transition's statuses are statuses. Any other column needs its own constant.
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
         ["Version"] = nameof(ColumnLimits.RuleSetVersion),
         ["Hash"] = nameof(ColumnLimits.RuleSetHash),
+        ["ResidualLevel"] = nameof(ColumnLimits.Level),
+        ["FromStatus"] = nameof(ColumnLimits.Status),
+        ["ToStatus"] = nameof(ColumnLimits.Status),
     };
 
     private static readonly Dictionary<string, int> Limits = typeof(ColumnLimits)
