@@ -41,4 +41,22 @@ public static class ColumnLimits
 
     /// <summary>A rule's Annex A control ids joined with commas (all 38 together are shorter).</summary>
     public const int Controls = 1000;
+
+    /// <summary>A rule's NIST AI RMF ids joined with commas.</summary>
+    public const int Nist = 1000;
+
+    /// <summary>A rule's MIT AI Risk Repository domain id.</summary>
+    public const int MitDomain = 16;
+
+    /// <summary>A risk's owner (<c>system.owner</c>; the event validator allows fewer).</summary>
+    public const int Owner = 256;
+
+    /// <summary>Who made a transition, and who accepted a risk (<c>AcceptedBy</c>).</summary>
+    public const int Actor = 256;
+
+    /// <summary>Why a transition happened, with an owner's comment and evidence.</summary>
+    public const int Reason = 2000;
+
+    /// <summary>The type name of an outbox message.</summary>
+    public const int MessageType = 64;
 }

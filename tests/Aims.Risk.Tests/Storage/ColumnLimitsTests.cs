@@ -25,6 +25,7 @@ public sealed class ColumnLimitsTests
         ["ResidualLevel"] = nameof(ColumnLimits.Level),
         ["FromStatus"] = nameof(ColumnLimits.Status),
         ["ToStatus"] = nameof(ColumnLimits.Status),
+        ["AcceptedBy"] = nameof(ColumnLimits.Actor),
     };
 
     private static readonly Dictionary<string, int> Limits = typeof(ColumnLimits)
@@ -71,11 +72,21 @@ public sealed class ColumnLimitsTests
     }
 
     [Fact]
-    public void The_event_validator_refuses_a_system_id_wider_than_its_column()
+    public void Every_nist_id_of_one_rule_fits_the_nist_column_and_every_mit_domain_its_own()
     {
-        var change = SampleEvents.Change() with { System = SampleEvents.Change().System with { Id = new string('s', ColumnLimits.SystemId + 1) } };
+        Assert.InRange(string.Join(',', ReferenceData.NistAiRmf).Length, 1, ColumnLimits.Nist);
+        Assert.All(ReferenceData.MitAiRiskDomains, id => Assert.InRange(id.Length, 1, ColumnLimits.MitDomain));
+    }
 
-        Assert.Contains(AiSystemChangedValidator.Validate(change, SampleEvents.Now), p => p.StartsWith("system.id:", StringComparison.Ordinal));
+    [Fact]
+    public void The_event_validator_refuses_a_system_id_or_owner_wider_than_its_column()
+    {
+        var system = SampleEvents.Change().System;
+        var longId = SampleEvents.Change() with { System = system with { Id = new string('s', ColumnLimits.SystemId + 1) } };
+        var longOwner = SampleEvents.Change() with { System = system with { Owner = new string('o', ColumnLimits.Owner + 1) } };
+
+        Assert.Contains(AiSystemChangedValidator.Validate(longId, SampleEvents.Now), p => p.StartsWith("system.id:", StringComparison.Ordinal));
+        Assert.Contains(AiSystemChangedValidator.Validate(longOwner, SampleEvents.Now), p => p.StartsWith("system.owner:", StringComparison.Ordinal));
     }
 
     private static IEnumerable<(string Script, string Table, string Column, int Width)> BoundedTextColumns()
@@ -101,6 +112,16 @@ public sealed class ColumnLimitsTests
         public List<(string Table, string Column, int Width)> Columns { get; } = [];
 
         public override void ExplicitVisit(CreateTableStatement node)
+        {
+            foreach (var column in node.Definition.ColumnDefinitions)
+            {
+                Add(node.SchemaObjectName, column.ColumnIdentifier, column.DataType);
+            }
+
+            base.ExplicitVisit(node);
+        }
+
+        public override void ExplicitVisit(AlterTableAddTableElementStatement node)
         {
             foreach (var column in node.Definition.ColumnDefinitions)
             {

@@ -179,6 +179,42 @@ public sealed class MigrationLockTests : IDisposable
         protected override Task PingAsync(DbConnection connection, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override bool IsUniqueKeyViolation(DbException exception) => false;
+
+        // After the scripts the migration derives risks of older entries: there are none here.
+        protected override Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesWithoutRiskAsync(DbConnection connection, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<RiskEntryRecord>>([]);
+
+        protected override Task<IReadOnlyList<RiskRecord>> ReadRisksOfSystemAsync(DbConnection connection, DbTransaction transaction, string systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<RiskRecord>> ReadRisksAsync(DbConnection connection, RiskQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<RiskRecord?> ReadRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<Guid?> ReadRiskOfTaskAsync(DbConnection connection, DbTransaction transaction, Guid taskId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task InsertRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<bool> UpdateRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task InsertHistoryAsync(DbConnection connection, DbTransaction transaction, RiskHistoryRecord history, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<RiskHistoryRecord>> ReadHistoryOfRiskAsync(DbConnection connection, Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<RiskHistoryRecord>> ReadHistoryOfEventAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<RiskHistoryRecord?> ReadHistoryOfUpdateAsync(DbConnection connection, DbTransaction transaction, Guid updateId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesOfRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<RiskRecord>> ReadDueRisksAsync(DbConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task InsertOutboxAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(DbConnection connection, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task MarkPublishedAsync(DbConnection connection, Guid messageId, DateTimeOffset publishedAt, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task SetEntryRiskAsync(DbConnection connection, DbTransaction transaction, Guid entryId, Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Release(List<string> steps) : IAsyncDisposable
