@@ -42,6 +42,7 @@ internal sealed class ConnectionPoolValidation(IOptions<StorageOptions> storage,
         return ValidateOptionsResult.Fail(
             $"Max Pool Size in ConnectionStrings:{StorageExtensions.ConnectionStringName} is {builder.MaxPoolSize}, below " +
             $"{RiskWorkerOptions.SectionName}:{nameof(RiskWorkerOptions.ConcurrentMessageLimit)} ({options.ConcurrentMessageLimit}): each message " +
-            "being processed holds a connection; set Max Pool Size to at least that (a few more for the health check), or lower the limit");
+            "being processed holds a connection; set Max Pool Size to at least that, with room for the treatment updates (8 at once), the " +
+            "outbox relay, the sweep and the health check, or lower the limit");
     }
 }
