@@ -344,6 +344,12 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
         {
             try
             {
+                // A broken session has released the lock already; Dapper would open a new one to release nothing.
+                if (connection.State != ConnectionState.Open)
+                {
+                    return;
+                }
+
                 _ = await connection.ExecuteAsync(new CommandDefinition(
                     ReleaseAppLockSql,
                     new AppLockRelease(MigrationLockResource, "Session"),
