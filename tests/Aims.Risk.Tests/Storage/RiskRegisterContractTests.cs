@@ -7,7 +7,7 @@ using static Aims.Risk.Tests.Storage.RegisterBuilders;
 namespace Aims.Risk.Tests.Storage;
 
 /// <summary>What every <see cref="IRiskRegister"/> must do; one subclass per store runs it.</summary>
-public abstract class RiskRegisterContractTests(IRegisterDatabase database)
+public abstract partial class RiskRegisterContractTests(IRegisterDatabase database)
 {
     private const string Hostile = "'); DROP TABLE Assessments;-- \" ] ` \\ % _ @EventId {0} ünïcödé 名前 \u0001\r\n\t end";
 
