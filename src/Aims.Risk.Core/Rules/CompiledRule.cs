@@ -10,6 +10,9 @@ public sealed class CompiledRule
 
     private readonly RuleEvidence _evidence;
 
+    // An array, looped with for: scoring a fired rule allocates nothing unless a modifier applies.
+    private readonly CompiledModifier[] _modifiers;
+
     internal CompiledRule(
         RuleDefinition definition,
         Func<AiSystemChanged, bool> predicate,
@@ -22,7 +25,7 @@ public sealed class CompiledRule
         _predicate = predicate;
         _evidence = evidence;
         _rationale = rationale;
-        Modifiers = modifiers;
+        _modifiers = [.. modifiers];
         Level = criteria.LevelOf(definition.Likelihood, definition.Impact);
         WorstLevel = criteria.LevelOf(
             Math.Min(RiskCriteria.Scale, definition.Likelihood + modifiers.Sum(m => m.Definition.Likelihood)),
@@ -36,8 +39,6 @@ public sealed class CompiledRule
 
     /// <summary>The level when every modifier applies: the worst case the rule can report.</summary>
     public RiskLevel WorstLevel { get; }
-
-    internal IReadOnlyList<CompiledModifier> Modifiers { get; }
 
     /// <summary>Evaluates the rule on a normalised event (see <see cref="EventNormalizer"/>).</summary>
     public bool Fires(AiSystemChanged normalized) => _predicate(normalized);
@@ -65,8 +66,9 @@ public sealed class CompiledRule
         var impact = Definition.Impact;
         List<string>? applied = null;
         List<string>? errors = null;
-        foreach (var modifier in Modifiers)
+        for (var i = 0; i < _modifiers.Length; i++)
         {
+            var modifier = _modifiers[i];
             bool applies;
             try
             {
