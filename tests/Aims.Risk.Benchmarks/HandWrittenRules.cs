@@ -17,7 +17,7 @@ public static class HandWrittenRules
         "biometric", "critical infrastructure", "critical-infrastructure", "road traffic", "water supply", "electricity grid",
         "education", "vocational", "student", "recruit", "hiring", "employment", "worker", "workforce",
         "creditworth", "credit scor", "credit-scor", "consumer credit", "lending", "loan", "public benefit", "public-benefit",
-        "social benefit", "essential service", "essential-service", "emergency", "triage", "life insurance", "life-insurance",
+        "social benefit", "essential service", "essential-service", "emergency", "patient triage", "life insurance", "life-insurance",
         "health insurance", "health-insurance", "law enforcement", "law-enforcement", "police", "immigration", "asylum",
         "migrant", "border control", "border-control", "judicial", "justice", "electoral", "voting", "voter",
     ];
