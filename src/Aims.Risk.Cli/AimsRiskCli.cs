@@ -26,6 +26,8 @@ public static class AimsRiskCli
             ImpactAssessmentCommand.Create(context),
             SchemaCommand.Create(context),
             RegisterCommand.Create(context),
+            RisksCommand.Create(context),
+            SoaCommand.Create(context),
             DbCommand.Create(context),
         };
         try

@@ -50,8 +50,10 @@ public sealed class CompiledRule
     /// Whether a normalised event in which the rule did not fire shows that its risk no longer holds: only for a
     /// system-scoped rule, and only when the event carries every value the rule reads.
     /// </summary>
-    public bool Clears(AiSystemChanged normalized) =>
-        Definition.Scope == RuleScope.System && _evidence.IsPresentIn(normalized) && !_predicate(normalized);
+    public bool Clears(AiSystemChanged normalized) => HasEvidenceIn(normalized) && !_predicate(normalized);
+
+    /// <summary>A system-scoped rule whose every value read is in the event: its not firing is a finding too.</summary>
+    public bool HasEvidenceIn(AiSystemChanged normalized) => Definition.Scope == RuleScope.System && _evidence.IsPresentIn(normalized);
 
     public string RenderRationale(AiSystemChanged normalized) => _rationale.Render(normalized);
 

@@ -261,8 +261,21 @@ public static partial class RuleSetLoader
             errors.Add(new RuleSetError(file, null, "dueDays: an object with the days allowed per level is required"));
         }
 
-        RejectUnknownKeys(json, ["$schema", "grid", "acceptanceThreshold", "dueDays"], file, null, "criteria", errors);
-        return errors.Count > before ? null : new RiskCriteria(grid, threshold, dueDays);
+        var maxAcceptanceDays = RiskCriteria.DefaultMaxAcceptanceDays;
+        if (json.TryGetProperty("maxAcceptanceDays", out var max))
+        {
+            if (max.ValueKind == JsonValueKind.Number && max.TryGetInt32(out var days) && days is >= 1 and <= 3650)
+            {
+                maxAcceptanceDays = days;
+            }
+            else
+            {
+                errors.Add(new RuleSetError(file, null, "maxAcceptanceDays: a whole number of days from 1 to 3650 is required"));
+            }
+        }
+
+        RejectUnknownKeys(json, ["$schema", "grid", "acceptanceThreshold", "maxAcceptanceDays", "dueDays"], file, null, "criteria", errors);
+        return errors.Count > before ? null : new RiskCriteria(grid, threshold, dueDays, maxAcceptanceDays);
     }
 
     private static void ReadWorkflow(

@@ -18,6 +18,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
         var criteria = ruleSet.Criteria;
         List<Finding>? findings = null;
         List<RuleEvaluationError>? errors = null;
+        List<string>? cleared = null;
 
         foreach (var rule in ruleSet.Rules)
         {
@@ -36,6 +37,11 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
 
             if (!fired)
             {
+                if (rule.HasEvidenceIn(normalized))
+                {
+                    (cleared ??= []).Add(rule.Definition.Id);
+                }
+
                 continue;
             }
 
@@ -82,6 +88,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
             AssessedAt = assessedAt,
             Findings = findings ?? [],
             Errors = errors ?? [],
+            Cleared = cleared ?? [],
         };
     }
 

@@ -16,7 +16,13 @@ public static class TaskIds
     public static Guid For(Guid eventId, string ruleId)
     {
         ArgumentNullException.ThrowIfNull(ruleId);
-        var name = $"{eventId:D}/{ruleId}";
+        return NameBased($"{eventId:D}/{ruleId}");
+    }
+
+    /// <summary>UUIDv5(namespace, name): the same name always gives the same id.</summary>
+    public static Guid NameBased(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         var bytes = new byte[16 + Encoding.UTF8.GetByteCount(name)];
         Namespace.TryWriteBytes(bytes, bigEndian: true, out _);
         Encoding.UTF8.GetBytes(name, bytes.AsSpan(16));
