@@ -6,12 +6,14 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Impact;
 using Aims.Risk.Core.Scoring;
+using Aims.Risk.Core.Storage;
 
 namespace Aims.Risk.Cli.Commands;
 
 /// <summary>
-/// <c>impact-assessment --event FILE</c>: a draft AI system impact assessment (ISO/IEC 42001 6.1.4, A.5.2-A.5.5)
-/// from a change event and its findings, in Markdown or JSON, for the owner to complete.
+/// <c>impact-assessment --event FILE | --system ID</c>: a draft AI system impact assessment (ISO/IEC 42001 6.1.4,
+/// A.5.2-A.5.5) from a change event and its findings, in Markdown or JSON, for the owner to complete. With
+/// <c>--system</c> the event is the latest the register holds for the system's risks, and their status joins the draft.
 /// </summary>
 internal static class ImpactAssessmentCommand
 {
@@ -19,49 +21,86 @@ internal static class ImpactAssessmentCommand
 
     public static Command Create(CliContext context)
     {
-        var eventFile = new Option<string>("--event")
+        var eventFile = new Option<string?>("--event")
         {
             Description = "An AiSystemChanged JSON file carrying the system's current state",
             HelpName = "FILE",
-            Required = true,
+        };
+        var system = new Option<string?>("--system")
+        {
+            Description = "An AI system in the register: its latest recorded event, with the status of its risks",
+            HelpName = "ID",
         };
         var rules = CliContext.RulesOption();
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "md" };
         format.AcceptOnlyFromAmong("md", "json");
         var command = new Command("impact-assessment", "Draft an AI system impact assessment (ISO/IEC 42001 A.5) from a change event and its findings")
         {
-            eventFile, rules, format,
+            eventFile, system, rules, format,
         };
-        command.SetAction(result => Run(context, result.GetValue(eventFile)!, context.RulesPath(result, rules), result.GetValue(format)!));
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(eventFile) is null) == (result.GetValue(system) is null))
+            {
+                result.AddError("give either --event FILE or --system ID");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            if (RulesCommands.TryLoad(context, context.RulesPath(result, rules)) is not { } ruleSet)
+            {
+                return AimsRiskCli.Invalid;
+            }
+
+            IReadOnlyList<RiskRecord>? risks = null;
+            AiSystemChanged? change;
+            if (result.GetValue(eventFile) is { } file)
+            {
+                change = Read(context, file, () => File.ReadAllBytes(file));
+            }
+            else
+            {
+                var id = result.GetValue(system)!;
+                using var services = context.CreateStorage();
+                risks = await services.Register.QueryRisksAsync(new RiskQuery { SystemId = id }, cancellationToken);
+                var latest = risks.Count == 0 ? null : await services.Register.FindAssessmentAsync(risks.MaxBy(r => r.LastSeenAt)!.LastEventId, cancellationToken);
+                if (latest is null)
+                {
+                    context.Error.WriteLine($"the register holds no risk of system '{id}': draft from an event with --event FILE");
+                    return AimsRiskCli.Invalid;
+                }
+
+                change = Read(context, $"event {latest.EventId} in the register", () => Encoding.UTF8.GetBytes(latest.Payload));
+            }
+
+            if (change is null)
+            {
+                return AimsRiskCli.Invalid;
+            }
+
+            var draft = ImpactAssessmentDraft.From(new RiskEvaluator(context.Clock).Evaluate(change, ruleSet), context.Clock.GetUtcNow(), risks);
+            context.Output.Write(result.GetValue(format) == "json" ? JsonSerializer.Serialize(draft, JsonOutput) + Environment.NewLine : Markdown(draft));
+            return AimsRiskCli.Success;
+        });
         return command;
     }
 
-    private static int Run(CliContext context, string file, string rulesPath, string format)
+    private static AiSystemChanged? Read(CliContext context, string source, Func<byte[]> bytes)
     {
-        if (RulesCommands.TryLoad(context, rulesPath) is not { } ruleSet)
-        {
-            return AimsRiskCli.Invalid;
-        }
-
-        AiSystemChanged change;
         try
         {
-            change = AiSystemChangedReader.Read(File.ReadAllBytes(file), context.Clock);
+            return AiSystemChangedReader.Read(bytes(), context.Clock);
         }
         catch (InvalidEventException ex)
         {
-            context.Error.WriteLine($"{file}: not a valid AiSystemChanged: {ex.Message}");
-            return AimsRiskCli.Invalid;
+            context.Error.WriteLine($"{source}: not a valid AiSystemChanged: {ex.Message}");
         }
         catch (IOException ex)
         {
-            context.Error.WriteLine($"{file}: cannot be read: {ex.Message}");
-            return AimsRiskCli.Invalid;
+            context.Error.WriteLine($"{source}: cannot be read: {ex.Message}");
         }
 
-        var draft = ImpactAssessmentDraft.From(new RiskEvaluator(context.Clock).Evaluate(change, ruleSet), context.Clock.GetUtcNow());
-        context.Output.Write(format == "json" ? JsonSerializer.Serialize(draft, JsonOutput) + Environment.NewLine : Markdown(draft));
-        return AimsRiskCli.Success;
+        return null;
     }
 
     internal static string Markdown(ImpactAssessmentDraft draft)
@@ -95,6 +134,18 @@ internal static class ImpactAssessmentCommand
         md.AppendLine();
         Impacts(md, "## Impacts on individuals or groups of individuals (A.5.4)", draft.IndividualImpacts);
         Impacts(md, "## Societal impacts (A.5.5)", draft.SocietalImpacts);
+        if (draft.OtherOpenRisks.Count > 0)
+        {
+            md.AppendLine("## Other open ethics and privacy risks in the register");
+            md.AppendLine();
+            foreach (var risk in draft.OtherOpenRisks)
+            {
+                md.AppendLine(c, $"- {risk}");
+            }
+
+            md.AppendLine();
+        }
+
         md.AppendLine("## Controls in place (from the event's evidence)");
         md.AppendLine();
         if (draft.ExistingControls.Count == 0)
@@ -137,6 +188,11 @@ internal static class ImpactAssessmentCommand
             md.AppendLine(c, $"- severity: {impact.Level} (likelihood {impact.Likelihood}, impact {impact.Impact}){(impact.Aggravating.Count == 0 ? "" : "; raised by: " + string.Join("; ", impact.Aggravating))}");
             md.AppendLine(c, $"- how: {impact.How}");
             md.AppendLine(c, $"- controls: {string.Join("; ", impact.Controls)}");
+            if (impact.RegisterStatus is { } status)
+            {
+                md.AppendLine(c, $"- in the register: {status}");
+            }
+
             md.AppendLine(c, $"- open treatment{(impact.DueBy is { } due ? $" (due {due:yyyy-MM-dd})" : "")}: {impact.OpenTreatment}");
             md.AppendLine();
         }

@@ -28,4 +28,7 @@ public sealed record AssessedImpact
     public required string OpenTreatment { get; init; }
 
     public DateTimeOffset? DueBy { get; init; }
+
+    /// <summary>Where the risk stands in the register (status, residual level, acceptance), when the draft was made from it.</summary>
+    public string? RegisterStatus { get; init; }
 }

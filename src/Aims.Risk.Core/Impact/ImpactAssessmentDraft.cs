@@ -1,6 +1,7 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
+using Aims.Risk.Core.Storage;
 
 namespace Aims.Risk.Core.Impact;
 
@@ -55,12 +56,17 @@ public sealed record ImpactAssessmentDraft
     /// <summary>The controls the event shows in place (evidence that is true).</summary>
     public required IReadOnlyList<string> ExistingControls { get; init; }
 
+    /// <summary>Open ethics and privacy risks of the system in the register that the event did not raise again (e.g. about an earlier change).</summary>
+    public IReadOnlyList<string> OtherOpenRisks { get; init; } = [];
+
     /// <summary>What the owner must add before the assessment can be approved.</summary>
     public required IReadOnlyList<string> ToComplete { get; init; }
 
-    public static ImpactAssessmentDraft From(EventAssessment assessment, DateTimeOffset draftedAt)
+    /// <param name="registered">The system's risks in the register, when the draft is made from it: their status joins the impacts.</param>
+    public static ImpactAssessmentDraft From(EventAssessment assessment, DateTimeOffset draftedAt, IReadOnlyList<RiskRecord>? registered = null)
     {
         ArgumentNullException.ThrowIfNull(assessment);
+        var risks = (registered ?? []).Where(r => r.SystemId == assessment.Change.System.Id).ToDictionary(r => r.RuleId, StringComparer.Ordinal);
         var change = EventNormalizer.Normalize(assessment.Change);
         var system = change.System;
         var societal = assessment.Findings.Where(IsSocietal).ToList();
@@ -84,8 +90,12 @@ public sealed record ImpactAssessmentDraft
             RuleSetVersion = assessment.RuleSetVersion,
             RuleSetHash = assessment.RuleSetHash,
             AffectedPersons = PersonsAffectedBy(change),
-            IndividualImpacts = [.. individual.Select(Impact)],
-            SocietalImpacts = [.. societal.Select(Impact)],
+            IndividualImpacts = [.. individual.Select(f => Impact(f, risks))],
+            SocietalImpacts = [.. societal.Select(f => Impact(f, risks))],
+            OtherOpenRisks = [.. risks.Values
+                .Where(r => r.IsOpen && r.Category is "ethics" or "privacy" && assessment.Findings.All(f => f.RuleId != r.RuleId))
+                .OrderBy(r => r.RuleId, StringComparer.Ordinal)
+                .Select(r => $"{r.RuleId}: {r.Title} ({Status(r)}; last seen {r.LastSeenAt:yyyy-MM-dd})")],
             ExistingControls = ControlsShownBy(change),
             ToComplete =
             [
@@ -101,8 +111,9 @@ public sealed record ImpactAssessmentDraft
     private static bool IsSocietal(Finding finding) =>
         finding.Controls.Contains("A.5.5") || (finding.MitDomain is { } mit && SocietalMitDomains.Contains(ReferenceData.MitDomainOf(mit)));
 
-    private static AssessedImpact Impact(Finding finding) => new()
+    private static AssessedImpact Impact(Finding finding, Dictionary<string, RiskRecord> risks) => new()
     {
+        RegisterStatus = risks.TryGetValue(finding.RuleId, out var risk) ? Status(risk) : null,
         RuleId = finding.RuleId,
         Title = finding.Title,
         How = WithoutScoring(finding),
@@ -116,6 +127,26 @@ public sealed record ImpactAssessmentDraft
             : $"Accepted: below the acceptance threshold ({finding.Level}). {finding.Guidance}".TrimEnd(),
         DueBy = finding.DueBy,
     };
+
+    private static string Status(RiskRecord risk)
+    {
+        var status = $"{risk.Status}, level {risk.Level}";
+        if (risk.ResidualLevel is { } residual)
+        {
+            status += $", residual {residual}";
+        }
+
+        if (risk.AcceptedUntil is { } until)
+        {
+            status += $", accepted by {risk.AcceptedBy} until {until:yyyy-MM-dd}";
+        }
+        else if (risk.DueBy is { } due && risk.IsOpen)
+        {
+            status += $", due {due:yyyy-MM-dd}";
+        }
+
+        return status;
+    }
 
     /// <summary>The rationale without the scoring sentence the evaluator appends: the impact lists its modifiers itself.</summary>
     private static string WithoutScoring(Finding finding)

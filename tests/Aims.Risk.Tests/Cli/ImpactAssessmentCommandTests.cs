@@ -1,12 +1,31 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Aims.Risk.Cli;
+using Aims.Risk.Core.Events;
+using Aims.Risk.Core.Risks;
+using Aims.Risk.Core.Rules;
+using Aims.Risk.Core.Scoring;
+using Aims.Risk.Core.Storage;
 using Aims.Risk.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
 
 namespace Aims.Risk.Tests.Cli;
 
-/// <summary><c>impact-assessment --event FILE</c>: a draft A.5 impact assessment from an event and its findings.</summary>
-public sealed class ImpactAssessmentCommandTests
+/// <summary><c>impact-assessment --event FILE | --system ID</c>: a draft A.5 impact assessment from an event and its findings.</summary>
+public sealed class ImpactAssessmentCommandTests : IDisposable
 {
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"aims-risk-impact-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(_database);
+    }
+
     private static string Example(string name) => Path.Combine(RepositoryRoot.Rules, "examples", name + ".json");
 
     [Fact]
@@ -47,6 +66,42 @@ public sealed class ImpactAssessmentCommandTests
         Assert.Contains("ETH-021", Ids(second, "societalImpacts"));
         Assert.DoesNotContain("ETH-021", Ids(second, "individualImpacts"));
         Assert.DoesNotContain("SEC-015", Ids(second, "individualImpacts"));
+    }
+
+    [Fact]
+    public async Task From_the_register_the_draft_uses_the_latest_event_and_shows_where_each_risk_stands()
+    {
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:RiskRegister"] = $"Data Source={_database}" };
+        var (migrated, _, migrateError) = await CliRunner.RunWith(settings, "db", "migrate");
+        Assert.True(migrated == AimsRiskCli.Success, migrateError);
+        var register = new SqliteRiskRegister($"Data Source={_database}", ResiliencePipeline.Empty, NullLogger<SqliteRiskRegister>.Instance);
+        var earlier = JsonNode.Parse(File.ReadAllText(Example("automated-credit-decision")))!.AsObject();
+        earlier["changeType"] = "IntendedUseChanged";
+        earlier["attributes"]!["impactAssessmentCompleted"] = false;
+        await RecordAsync(register, earlier, SampleEvents.Now.AddDays(-2));
+        await RecordAsync(register, JsonNode.Parse(File.ReadAllText(Example("automated-credit-decision")))!.AsObject(), SampleEvents.Now.AddDays(-1));
+
+        var (code, output, error) = await CliRunner.RunWith(settings, "impact-assessment", "--system", "instant-credit-decision", "--format", "json");
+        var (unknown, _, unknownError) = await CliRunner.RunWith(settings, "impact-assessment", "--system", "no-such-system");
+
+        Assert.True(code == AimsRiskCli.Success, error);
+        using var draft = JsonDocument.Parse(output);
+        Assert.Equal("ConfigurationChanged", draft.RootElement.GetProperty("changeType").GetString());
+        var oversight = draft.RootElement.GetProperty("individualImpacts").EnumerateArray().Single(i => i.GetProperty("ruleId").GetString() == "ETH-003");
+        Assert.StartsWith("TreatmentRequested, level Critical", oversight.GetProperty("registerStatus").GetString(), StringComparison.Ordinal);
+        Assert.Contains(draft.RootElement.GetProperty("otherOpenRisks").EnumerateArray(), r => r.GetString()!.StartsWith("ETH-004: Intended use changed", StringComparison.Ordinal));
+        Assert.Equal(AimsRiskCli.Invalid, unknown);
+        Assert.Contains("the register holds no risk of system 'no-such-system'", unknownError, StringComparison.Ordinal);
+    }
+
+    private static async Task RecordAsync(SqliteRiskRegister register, JsonObject json, DateTimeOffset at)
+    {
+        json["eventId"] = Guid.NewGuid().ToString();
+        json["occurredAt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var clock = new FakeTimeProvider(at);
+        var change = AiSystemChangedReader.Read(Encoding.UTF8.GetBytes(json.ToJsonString()), clock);
+        var assessment = new RiskEvaluator(clock).Evaluate(change, RuleSetLoader.Load(RepositoryRoot.Rules));
+        _ = await register.RecordAsync(RegisterMapping.ToRecord(assessment), default);
     }
 
     [Fact]
