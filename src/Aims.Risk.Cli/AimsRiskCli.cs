@@ -23,6 +23,7 @@ public static class AimsRiskCli
         {
             RulesCommands.Create(context),
             AssessCommand.Create(context),
+            ImpactAssessmentCommand.Create(context),
             SchemaCommand.Create(context),
             RegisterCommand.Create(context),
             RisksCommand.Create(context),

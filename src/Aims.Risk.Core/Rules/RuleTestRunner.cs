@@ -65,6 +65,7 @@ public static class RuleTestRunner
                         if (result)
                         {
                             _ = rule.RenderRationale(normalized);
+                            _ = rule.Score(normalized);
                         }
                     }
 #pragma warning disable CA1031 // Reported as a test failure with the exception's message.
@@ -90,6 +91,16 @@ public static class RuleTestRunner
                     if (result != mustFire)
                     {
                         failures.Add(new RuleSetError(file, id, $"case '{testCase.Name}': expected the rule {(mustFire ? "to fire" : "not to fire")}, but it {(result ? "fired" : "did not fire")}"));
+                    }
+                    else if (result && testCase.Levels.TryGetValue(id, out var expected))
+                    {
+                        var score = rule.Score(normalized);
+                        var level = ruleSet.Criteria.LevelOf(score.Likelihood, score.Impact);
+                        if (level != expected || score.Errors.Count > 0)
+                        {
+                            var applied = score.Modifiers.Count == 0 ? "no modifier applied" : $"modifiers: {string.Join("; ", score.Modifiers)}";
+                            failures.Add(new RuleSetError(file, id, $"case '{testCase.Name}': expected level {expected}, but it scored {level} (likelihood {score.Likelihood}, impact {score.Impact}; {applied}{string.Concat(score.Errors.Select(e => "; error: " + e))})"));
+                        }
                     }
                 }
             }
@@ -181,7 +192,27 @@ public static class RuleTestRunner
             throw new InvalidEventException($"the event is not a valid AiSystemChanged: {ex.Message}");
         }
 
-        return new RuleTestCase(name, parsed, Ids(item, "mustFire"), Ids(item, "mustNotFire"));
+        var levels = Levels(item);
+        return new RuleTestCase(name, parsed, [.. Ids(item, "mustFire").Union(levels.Keys, StringComparer.Ordinal)], Ids(item, "mustNotFire"), levels);
+    }
+
+    /// <summary><c>levels</c>: rule id → the level it must score on the case (after its modifiers); such a rule must fire.</summary>
+    private static Dictionary<string, RiskLevel> Levels(JsonObject item)
+    {
+        var levels = new Dictionary<string, RiskLevel>(StringComparer.Ordinal);
+        if (item["levels"] is not JsonObject map)
+        {
+            return levels;
+        }
+
+        foreach (var (id, value) in map)
+        {
+            levels[id] = value?.GetValueKind() == JsonValueKind.String && Enum.TryParse<RiskLevel>(value.GetValue<string>(), ignoreCase: false, out var level) && Enum.IsDefined(level)
+                ? level
+                : throw new InvalidDataException($"levels.{id}: one of {string.Join(", ", Enum.GetNames<RiskLevel>())} is required");
+        }
+
+        return levels;
     }
 
     private static string[] Ids(JsonObject item, string key) =>
@@ -212,5 +243,5 @@ public static class RuleTestRunner
         return result;
     }
 
-    private sealed record RuleTestCase(string Name, AiSystemChanged Change, string[] MustFire, string[] MustNotFire);
+    private sealed record RuleTestCase(string Name, AiSystemChanged Change, string[] MustFire, string[] MustNotFire, IReadOnlyDictionary<string, RiskLevel> Levels);
 }
