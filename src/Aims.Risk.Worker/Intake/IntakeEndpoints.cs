@@ -1,0 +1,71 @@
+using System.Net;
+using Aims.Risk.Core.Catalog;
+using Microsoft.Extensions.Options;
+
+namespace Aims.Risk.Worker.Intake;
+
+/// <summary>
+/// The HTTP intake of platform events, on its own port (<see cref="IntakeOptions"/>): <c>/hooks/mlflow</c>,
+/// <c>/hooks/azureml</c>, <c>/hooks/sagemaker</c> and <c>/events</c>. Each endpoint is off (404) until its secret or
+/// key is set. Accepted events go to <c>aims.risk.ai-system-changes</c> like any publisher's.
+/// </summary>
+public static class IntakeEndpoints
+{
+    public static WebApplicationBuilder AddRiskIntake(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.Address is "localhost" or "*" || IPAddress.TryParse(o.Address, out _), $"{IntakeOptions.SectionName}:{nameof(IntakeOptions.Address)} must be 'localhost', '*' or an IP address")
+            .Validate<IOptions<HealthOptions>>((o, health) => o.Port != health.Value.Port, $"{IntakeOptions.SectionName}:{nameof(IntakeOptions.Port)} must differ from Health:Port")
+            .ValidateOnStart();
+        services.AddOptions<MlflowIntakeOptions>().BindConfiguration(MlflowIntakeOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.Aliases.Count > 0, "Intake:Mlflow:DeployAliases must name at least one alias")
+            .ValidateOnStart();
+        foreach (var name in new[] { IntakeKeyOptions.AzureMl, IntakeKeyOptions.SageMaker, IntakeKeyOptions.Events })
+        {
+            services.AddOptions<IntakeKeyOptions>(name).BindConfiguration($"{IntakeOptions.SectionName}:{name}");
+        }
+
+        builder.AddSystemCatalog();
+        services.AddSingleton<ChangePublisher>();
+        services.AddSingleton<IntakePipeline>();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var options = context.Configuration.GetSection(IntakeOptions.SectionName).Get<IntakeOptions>() ?? new IntakeOptions();
+            switch (options.Address)
+            {
+                case "localhost":
+                    kestrel.ListenLocalhost(options.Port);
+                    break;
+                case "*":
+                    kestrel.ListenAnyIP(options.Port);
+                    break;
+                default:
+                    if (IPAddress.TryParse(options.Address, out var address))
+                    {
+                        kestrel.Listen(address, options.Port);
+                    }
+
+                    break;
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapRiskIntake(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var port = app.Services.GetRequiredService<IOptions<IntakeOptions>>().Value.Port;
+
+        // Only on the intake's port: the health port stays what an orchestrator probes and nothing else.
+        var intake = app.MapGroup("").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Connection.LocalPort == port ? await next(context) : Results.NotFound());
+        intake.MapPost(MlflowHook.Path, MlflowHook.HandleAsync);
+        intake.MapPost(AzureMlHook.Path, AzureMlHook.HandleAsync);
+        intake.MapMethods(AzureMlHook.Path, [HttpMethods.Options], AzureMlHook.Handshake);
+        intake.MapPost(SageMakerHook.Path, SageMakerHook.HandleAsync);
+        intake.MapPost(CloudEventsHook.Path, CloudEventsHook.HandleAsync);
+        return app;
+    }
+}
