@@ -26,6 +26,7 @@ public static class AimsRiskCli
             SchemaCommand.Create(context),
             RegisterCommand.Create(context),
             DbCommand.Create(context),
+            CatalogCommand.Create(context),
         };
         try
         {
