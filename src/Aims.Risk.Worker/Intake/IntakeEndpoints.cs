@@ -33,6 +33,12 @@ public static class IntakeEndpoints
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(IntakeOptions.SectionName).Get<IntakeOptions>() ?? new IntakeOptions();
+            if (options.Port is < 1 or > 65535)
+            {
+                // Not bound: the options validation at start stops the host with a message naming the key.
+                return;
+            }
+
             switch (options.Address)
             {
                 case "localhost":
@@ -56,11 +62,12 @@ public static class IntakeEndpoints
     public static WebApplication MapRiskIntake(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var port = app.Services.GetRequiredService<IOptions<IntakeOptions>>().Value.Port;
-
-        // Only on the intake's port: the health port stays what an orchestrator probes and nothing else.
+        // Only on the intake's port: the health port stays what an orchestrator probes and nothing else. The options
+        // are read per request, so that a bad setting is reported by the validation at start, naming the key.
         var intake = app.MapGroup("").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Connection.LocalPort == port ? await next(context) : Results.NotFound());
+            context.HttpContext.Connection.LocalPort == context.HttpContext.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value.Port
+                ? await next(context)
+                : Results.NotFound());
         intake.MapPost(MlflowHook.Path, MlflowHook.HandleAsync);
         intake.MapPost(AzureMlHook.Path, AzureMlHook.HandleAsync);
         intake.MapMethods(AzureMlHook.Path, [HttpMethods.Options], AzureMlHook.Handshake);

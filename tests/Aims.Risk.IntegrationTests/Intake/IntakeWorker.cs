@@ -61,8 +61,19 @@ public sealed class IntakeWorker : IAsyncDisposable
             environment[key] = value;
         }
 
-        var process = await WorkerProcess.StartAsync(name, broker, virtualHost, $"Data Source={folder.File("register.db")}", folder.Path, environment);
-        return new IntakeWorker(process, virtualHost, folder, port);
+        try
+        {
+            var process = await WorkerProcess.StartAsync(name, broker, virtualHost, $"Data Source={folder.File("register.db")}", folder.Path, environment);
+            return new IntakeWorker(process, virtualHost, folder, port);
+        }
+        catch
+        {
+            // The exception carries the log's tail; nothing else is left behind.
+            await virtualHost.DisposeAsync();
+            folder.Keep = false;
+            folder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The scenario passed: its folder (register, log) is removed on dispose; otherwise it is kept for the log.</summary>
