@@ -7,7 +7,7 @@ namespace Aims.Risk.Worker.Intake;
 /// <summary>What every intake endpoint does with a request before its platform's rules: the key, the body within bounds.</summary>
 internal static class IntakeRequest
 {
-    public const string ApiKeyHeader = "x-api-key";
+    public const string KeyHeaderName = "x-api-key";
     public const string KeyQueryParameter = "code";
 
     /// <summary>An answer with a reason and nothing else (no stack trace, no internals).</summary>
@@ -16,10 +16,10 @@ internal static class IntakeRequest
     /// <summary>Null when the key in <c>x-api-key</c> or <c>?code=</c> is the configured one, otherwise the 401.</summary>
     public static IResult? CheckKey(HttpContext context, string key)
     {
-        var given = context.Request.Headers[ApiKeyHeader].FirstOrDefault() ?? context.Request.Query[KeyQueryParameter].FirstOrDefault();
+        var given = context.Request.Headers[KeyHeaderName].FirstOrDefault() ?? context.Request.Query[KeyQueryParameter].FirstOrDefault();
         if (string.IsNullOrEmpty(given))
         {
-            return Error(StatusCodes.Status401Unauthorized, $"the key is missing: send it in the {ApiKeyHeader} header or the {KeyQueryParameter} query parameter");
+            return Error(StatusCodes.Status401Unauthorized, $"the key is missing: send it in the {KeyHeaderName} header or the {KeyQueryParameter} query parameter");
         }
 
         // Hashes first: FixedTimeEquals compares equal lengths, and the key's length must not leak either.

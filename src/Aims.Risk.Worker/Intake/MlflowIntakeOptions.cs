@@ -7,7 +7,7 @@ public sealed class MlflowIntakeOptions
 {
     public const string SectionName = "Intake:Mlflow";
 
-    /// <summary>The webhook's secret (MLflow <c>create_webhook(..., secret=...)</c>); unset: the endpoint answers 404.</summary>
+    /// <summary>The secret given to the webhook in MLflow (<c>create_webhook</c>); unset: the endpoint answers 404.</summary>
     public string? Secret { get; set; }
 
     /// <summary>Comma-separated aliases that mean the version is deployed (<c>ModelDeployed</c>).</summary>
