@@ -59,9 +59,23 @@ public static class IntakeEndpoints
         return builder;
     }
 
+    /// <summary>The intake's paths, answered on its port only; nothing else is answered there (the health report stays internal).</summary>
+    public static IReadOnlyList<string> Paths { get; } = [MlflowHook.Path, AzureMlHook.Path, SageMakerHook.Path, CloudEventsHook.Path];
+
     public static WebApplication MapRiskIntake(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.Use(async (context, next) =>
+        {
+            var port = context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value.Port;
+            if (context.Connection.LocalPort == port && !Paths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next(context);
+        });
         // Only on the intake's port: the health port stays what an orchestrator probes and nothing else. The options
         // are read per request, so that a bad setting is reported by the validation at start, naming the key.
         var intake = app.MapGroup("").AddEndpointFilter(async (context, next) =>

@@ -43,7 +43,9 @@ public sealed class IntakeBadInputTests(RabbitMqFixture broker, ITestOutputHelpe
         };
 
         var (slowStatus, slowBody) = await SlowBodyAsync(worker.Port, "/events", IntakeWorker.EventsKey);
-        using var onHealthPort = await new HttpClient().PostAsync(new Uri($"http://localhost:{worker.Process.HealthPort}/events"), new StringContent("{}"));
+        using var http = new HttpClient();
+        using var onHealthPort = await http.PostAsync(new Uri($"http://localhost:{worker.Process.HealthPort}/events"), new StringContent("{}"));
+        using var healthOnIntakePort = await http.GetAsync(worker.Url("/health/ready"));
 
         foreach (var (name, (answer, _, _)) in answers)
         {
@@ -58,6 +60,7 @@ public sealed class IntakeBadInputTests(RabbitMqFixture broker, ITestOutputHelpe
         Assert.Equal(408, slowStatus);
         Assert.Contains("not received within 2 s", slowBody, StringComparison.Ordinal);
         Assert.Equal(404, (int)onHealthPort.StatusCode);
+        Assert.Equal(404, (int)healthOnIntakePort.StatusCode);
 
         // Nothing was published: a good event sent last is the only one assessed, and nothing reached the error queue.
         var sentinel = await worker.MlflowAsync(body);
