@@ -27,10 +27,11 @@ public sealed class CloudEventReaderTests
     }
 
     [Theory]
-    [InlineData("cloudEvents_")]
-    [InlineData("cloudEvents:")]
-    [InlineData("ce-")]
-    public void Binary_event_reads_its_attributes_from_headers(string prefix)
+    [InlineData("cloudEvents_", "application/json")]
+    [InlineData("cloudEvents:", "application/json")]
+    [InlineData("ce-", "application/json")]
+    [InlineData("cloudEvents_", null)]
+    public void Binary_event_reads_its_attributes_from_headers(string prefix, string? contentType)
     {
         var headers = new Dictionary<string, object>
         {
@@ -41,7 +42,7 @@ public sealed class CloudEventReaderTests
             [prefix + "time"] = "2026-11-29T11:00:00Z",
         };
 
-        var body = CloudEventReader.TryUnwrap("application/json", headers, Encoding.UTF8.GetBytes(Data));
+        var body = CloudEventReader.TryUnwrap(contentType, headers, Encoding.UTF8.GetBytes(Data));
 
         using var json = JsonDocument.Parse(body!);
         Assert.Equal("8e911897-4e73-5fa5-a6ae-fd839dabf3fa", json.RootElement.GetProperty("eventId").GetString());
