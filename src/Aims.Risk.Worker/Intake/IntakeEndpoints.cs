@@ -7,7 +7,7 @@ namespace Aims.Risk.Worker.Intake;
 /// <summary>
 /// The HTTP intake of platform events, on its own port (<see cref="IntakeOptions"/>): <c>/hooks/mlflow</c>,
 /// <c>/hooks/azureml</c>, <c>/hooks/sagemaker</c> and <c>/events</c>. Each endpoint is off (404) until its secret or
-/// key is set. Accepted events go to <c>aims.risk.ai-system-changes</c> like any publisher's.
+/// key is set; with none set the port is not opened. Accepted events go to <c>aims.risk.ai-system-changes</c> like any publisher's.
 /// </summary>
 public static class IntakeEndpoints
 {
@@ -33,9 +33,10 @@ public static class IntakeEndpoints
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(IntakeOptions.SectionName).Get<IntakeOptions>() ?? new IntakeOptions();
-            if (options.Port is < 1 or > 65535)
+            if (!IsConfigured(context.Configuration) || options.Port is < 1 or > 65535)
             {
-                // Not bound: the options validation at start stops the host with a message naming the key.
+                // Nothing to receive: no port is taken (replicas side by side on one host keep working). A bad port is
+                // not bound either: the options validation at start stops the host with a message naming the key.
                 return;
             }
 
@@ -57,6 +58,14 @@ public static class IntakeEndpoints
             }
         });
         return builder;
+    }
+
+    /// <summary>Whether any endpoint has its secret or key: without one the intake does not listen at all.</summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new[] { "Mlflow:Secret", $"{IntakeKeyOptions.AzureMl}:Key", $"{IntakeKeyOptions.SageMaker}:Key", $"{IntakeKeyOptions.Events}:Key" }
+            .Any(key => !string.IsNullOrEmpty(configuration[$"{IntakeOptions.SectionName}:{key}"]));
     }
 
     /// <summary>The intake's paths, answered on its port only; nothing else is answered there (the health report stays internal).</summary>

@@ -22,6 +22,22 @@ public sealed class IntakeSettingsTests(RabbitMqFixture broker)
     }
 
     [Fact]
+    public async Task Without_any_secret_or_key_the_intake_takes_no_port()
+    {
+        await using var worker = await IntakeWorker.StartAsync(broker, "intake-unconfigured", new Dictionary<string, string>
+        {
+            ["Intake__Mlflow__Secret"] = "", ["Intake__AzureMl__Key"] = "", ["Intake__SageMaker__Key"] = "", ["Intake__Events__Key"] = "",
+        });
+
+        using var client = new System.Net.Sockets.TcpClient();
+        var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => client.ConnectAsync("localhost", worker.Port));
+
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.Equal("Healthy", (await worker.Process.ReadyAsync())?.Status);
+        worker.Passed();
+    }
+
+    [Fact]
     public async Task An_invalid_catalogue_stops_start_up_with_its_errors()
     {
         using var folder = new TempFolder("intake-catalog");
