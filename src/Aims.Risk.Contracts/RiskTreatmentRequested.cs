@@ -47,6 +47,27 @@ public sealed record RiskTreatmentRequested
 
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The risk (system, rule) this task treats: UUIDv5 of the system id and the rule id.</summary>
+    public Guid? RiskId { get; init; }
+
+    /// <summary>NIST AI RMF subcategory ids, e.g. <c>MEASURE 2.11</c>.</summary>
+    public IReadOnlyList<string>? Nist { get; init; }
+
+    /// <summary>MIT AI Risk Repository domain or subdomain id, e.g. <c>2.1</c>.</summary>
+    public string? MitDomain { get; init; }
+
+    /// <summary>The titles of <see cref="Controls"/>, in the same order.</summary>
+    public IReadOnlyList<string>? ControlTitles { get; init; }
+
+    /// <summary>What to do and what evidence closes the risk, when the rule has guidance.</summary>
+    public string? Guidance { get; init; }
+
+    /// <summary>The event's source, e.g. <c>mlflow/prod</c>.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The event's attributes (a pipeline's ticket reference, ...).</summary>
+    public IReadOnlyDictionary<string, AttributeValue>? Attributes { get; init; }
+
     /// <summary>The topic routing key, <c>category.level</c> in lower case.</summary>
     public string RoutingKey() => $"{Category}.{Level}".ToLowerInvariant();
 }

@@ -2,6 +2,7 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Observability;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
@@ -32,7 +33,11 @@ public static class Extensions
 
         services.AddOptions<RiskWorkerOptions>().BindConfiguration(RiskWorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RiskLifecycleOptions>().BindConfiguration(RiskLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ChangeAssessor>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<RiskSweepService>();
         services.AddRiskMessaging();
         services.AddHealthChecks()
             .AddCheck<RiskRegisterHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(10))
@@ -76,6 +81,7 @@ public static class Extensions
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<AiSystemChangedConsumer, AiSystemChangedConsumerDefinition>();
+            bus.AddConsumer<RiskTreatmentUpdatedConsumer, RiskTreatmentUpdatedConsumerDefinition>();
             bus.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = "broker";
@@ -105,6 +111,18 @@ public static class Extensions
                     s.UseRoutingKeyFormatter(c => c.Message.RoutingKey());
                 });
 
+                // Status events: plain JSON to the topic exchange, routing key category.status, message_id = changeId.
+                cfg.Message<RiskStatusChanged>(m => m.SetEntityName(Topology.RiskEventsExchange));
+                cfg.Publish<RiskStatusChanged>(p => p.ExchangeType = "topic");
+                cfg.Send<RiskStatusChanged>(s =>
+                {
+                    s.UseSerializer("application/json");
+                    s.UseRoutingKeyFormatter(c => c.Message.RoutingKey());
+                });
+
+                // Declare the publish exchanges at start, so subscribers can bind before the first message.
+                cfg.DeployPublishTopology = true;
+
                 cfg.ReceiveEndpoint(Topology.InputQueue, e =>
                 {
                     // Publishers send plain JSON with or without content_type; enveloped messages still work.
@@ -121,6 +139,19 @@ public static class Extensions
                     }
 
                     e.ConfigureConsumer<AiSystemChangedConsumer>(context);
+                });
+
+                cfg.ReceiveEndpoint(Topology.UpdatesQueue, e =>
+                {
+                    e.AddDeserializer(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), isDefault: true);
+                    e.ConfigureConsumeTopology = false;
+                    e.PublishFaults = false;
+                    if (worker.QuorumQueue)
+                    {
+                        e.SetQuorumQueue();
+                    }
+
+                    e.ConfigureConsumer<RiskTreatmentUpdatedConsumer>(context);
                 });
             });
         });

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Consumers;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -226,10 +227,10 @@ public static class EndToEnd
         foreach (var body in bodies)
         {
             var change = AiSystemChangedReader.Read(body, TimeProvider.System);
-            var record = ChangeAssessor.ToRecord(evaluator.Evaluate(change, Workload.Pack));
+            var record = RegisterMapping.ToRecord(evaluator.Evaluate(change, Workload.Pack));
             result.Add([.. record.Entries
                 .Where(e => e.TaskId is not null)
-                .Select(e => ChangeAssessor.ToTask(e, change))
+                .Select(e => RegisterMapping.ToTask(e, change))
                 .Select(t => (t.RoutingKey(), t.TaskId.ToString(), JsonSerializer.SerializeToUtf8Bytes(t, ContractJson.Options)))]);
         }
 

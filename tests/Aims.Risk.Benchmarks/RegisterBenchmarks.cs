@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Aims.Risk.Core.Consumers;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.Tests.Support;
@@ -33,7 +34,7 @@ public class RegisterBenchmarks
     public void Setup()
     {
         var evaluator = new RiskEvaluator(new FakeTimeProvider(SampleEvents.Now));
-        _template = Workload.Events(200).Select(e => ChangeAssessor.ToRecord(evaluator.Evaluate(e, Workload.Pack)))
+        _template = Workload.Events(200).Select(e => RegisterMapping.ToRecord(evaluator.Evaluate(e, Workload.Pack)))
             .First(r => r.Entries.Count == 4);
         var cached = Prefilled(RegisterEntries, _template);
         _database = Path.Combine(Path.GetTempPath(), "aims-risk-bench", $"register-{RegisterEntries}-work.db");

@@ -10,7 +10,8 @@ namespace Aims.Risk.Core.Consumers;
 
 /// <summary>
 /// Consumes <c>aims.risk.ai-system-changes</c>: reads the event strictly, assesses and records it, then
-/// publishes a <see cref="RiskTreatmentRequested"/> per entry that needs treatment. The publishes are held
+/// publishes a <see cref="RiskTreatmentRequested"/> per risk the event opened or escalated and a
+/// <see cref="RiskStatusChanged"/> per transition of a risk. The publishes are held
 /// by the in-memory outbox until this method returns, i.e. after the register's transaction committed.
 /// </summary>
 public sealed partial class AiSystemChangedConsumer(
@@ -43,7 +44,7 @@ public sealed partial class AiSystemChangedConsumer(
         activity?.SetTag("aims_risk.system_id", change.System.Id);
 
         var outcome = await assessor.AssessAsync(change, context.CancellationToken);
-        if (outcome.Tasks.Count > 0)
+        if (outcome.Tasks.Count > 0 || outcome.Changes.Count > 0)
         {
             // The outbox sends these after this method returns. A send whose broker connection died can wait for
             // its confirmation for ever, holding a concurrency slot; bounded, it fails, the message is retried and,
@@ -54,6 +55,11 @@ public sealed partial class AiSystemChangedConsumer(
             foreach (var task in outcome.Tasks)
             {
                 await context.Publish(task, publish => publish.MessageId = task.TaskId, publishTimeout.Token);
+            }
+
+            foreach (var statusChange in outcome.Changes)
+            {
+                await context.Publish(statusChange, publish => publish.MessageId = statusChange.ChangeId, publishTimeout.Token);
             }
         }
 

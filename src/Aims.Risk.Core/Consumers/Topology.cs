@@ -11,4 +11,13 @@ public static class Topology
 
     /// <summary>The topic exchange of treatment tasks; routing key <c>&lt;category&gt;.&lt;level&gt;</c>.</summary>
     public const string TasksExchange = "aims.risk.treatment-tasks";
+
+    /// <summary>Where owners send <c>RiskTreatmentUpdated</c>.</summary>
+    public const string UpdatesQueue = "aims.risk.treatment-updates";
+
+    /// <summary>Where refused updates go, with the reason in the <c>MT-Fault-Message</c> header.</summary>
+    public const string UpdatesErrorQueue = UpdatesQueue + "_error";
+
+    /// <summary>The topic exchange of <c>RiskStatusChanged</c>; routing key <c>&lt;category&gt;.&lt;status&gt;</c>.</summary>
+    public const string RiskEventsExchange = "aims.risk.risk-events";
 }

@@ -10,11 +10,15 @@ public sealed class RiskCriteria
 {
     public const int Scale = 5;
 
+    /// <summary>The longest acceptance when the criteria do not say.</summary>
+    public const int DefaultMaxAcceptanceDays = 365;
+
     private readonly RiskLevel[,] _grid;
     private readonly IReadOnlyDictionary<RiskLevel, int> _dueDays;
 
-    public RiskCriteria(RiskLevel[,] grid, RiskLevel acceptanceThreshold, IReadOnlyDictionary<RiskLevel, int> dueDays)
+    public RiskCriteria(RiskLevel[,] grid, RiskLevel acceptanceThreshold, IReadOnlyDictionary<RiskLevel, int> dueDays, int maxAcceptanceDays = DefaultMaxAcceptanceDays)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAcceptanceDays, 1);
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(dueDays);
         if (grid.GetLength(0) != Scale || grid.GetLength(1) != Scale)
@@ -25,7 +29,11 @@ public sealed class RiskCriteria
         _grid = (RiskLevel[,])grid.Clone();
         _dueDays = dueDays;
         AcceptanceThreshold = acceptanceThreshold;
+        MaxAcceptanceDays = maxAcceptanceDays;
     }
+
+    /// <summary>An acceptance expires at most this many days after it was given.</summary>
+    public int MaxAcceptanceDays { get; }
 
     /// <summary>Findings below this level are accepted (within appetite); at or above it they get a task.</summary>
     public RiskLevel AcceptanceThreshold { get; }

@@ -27,6 +27,12 @@ public sealed record RuleDefinition
 
     public required string Rationale { get; init; }
 
+    /// <summary>Whether a later event in which the rule no longer fires resolves its risk (see <see cref="RuleScope"/>).</summary>
+    public required RuleScope Scope { get; init; }
+
+    /// <summary>What the owner should do and what evidence closes the risk; travels on the task.</summary>
+    public string? Guidance { get; init; }
+
     /// <summary>The workflow file the rule came from, relative to the rule set folder.</summary>
     public required string File { get; init; }
 }

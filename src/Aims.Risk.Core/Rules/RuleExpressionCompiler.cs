@@ -33,12 +33,20 @@ internal sealed class RuleExpressionCompiler
     };
 
     public Func<AiSystemChanged, bool> CompilePredicate(string expression) =>
-        Compile<bool>(expression, typeof(bool));
+        Compile<bool>(expression, typeof(bool), out _);
+
+    /// <summary>The predicate, and the values of the event it reads (for the resolution of system-scoped risks).</summary>
+    public Func<AiSystemChanged, bool> CompilePredicate(string expression, out RuleEvidence evidence)
+    {
+        var predicate = Compile<bool>(expression, typeof(bool), out var parsed);
+        evidence = RuleEvidence.Of(parsed, _change);
+        return predicate;
+    }
 
     public Func<AiSystemChanged, object?> CompileValue(string expression) =>
-        Compile<object?>(expression, returnType: null);
+        Compile<object?>(expression, returnType: null, out _);
 
-    private Func<AiSystemChanged, T> Compile<T>(string expression, Type? returnType)
+    private Func<AiSystemChanged, T> Compile<T>(string expression, Type? returnType, out Expression parsed)
     {
         if (ExpressionGuard.CheckText(expression) is { } textProblem)
         {
@@ -63,6 +71,8 @@ internal sealed class RuleExpressionCompiler
         {
             throw new RuleExpressionException(treeProblem);
         }
+
+        parsed = body;
 
         if (body.Type != typeof(T))
         {

@@ -27,7 +27,7 @@ public static partial class RuleSetLoader
         ["RuleName", "Expression", "Enabled", "Properties", "SuccessEvent", "ErrorMessage", "RuleExpressionType"];
 
     private static readonly string[] AllowedPropertyKeys =
-        ["title", "category", "likelihood", "impact", "treatment", "controls", "nist", "mitDomain", "rationale"];
+        ["title", "category", "likelihood", "impact", "treatment", "controls", "nist", "mitDomain", "rationale", "scope", "guidance"];
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -256,8 +256,21 @@ public static partial class RuleSetLoader
             errors.Add(new RuleSetError(file, null, "dueDays: an object with the days allowed per level is required"));
         }
 
-        RejectUnknownKeys(json, ["$schema", "grid", "acceptanceThreshold", "dueDays"], file, null, "criteria", errors);
-        return errors.Count > before ? null : new RiskCriteria(grid, threshold, dueDays);
+        var maxAcceptanceDays = RiskCriteria.DefaultMaxAcceptanceDays;
+        if (json.TryGetProperty("maxAcceptanceDays", out var max))
+        {
+            if (max.ValueKind == JsonValueKind.Number && max.TryGetInt32(out var days) && days is >= 1 and <= 3650)
+            {
+                maxAcceptanceDays = days;
+            }
+            else
+            {
+                errors.Add(new RuleSetError(file, null, "maxAcceptanceDays: a whole number of days from 1 to 3650 is required"));
+            }
+        }
+
+        RejectUnknownKeys(json, ["$schema", "grid", "acceptanceThreshold", "maxAcceptanceDays", "dueDays"], file, null, "criteria", errors);
+        return errors.Count > before ? null : new RiskCriteria(grid, threshold, dueDays, maxAcceptanceDays);
     }
 
     private static void ReadWorkflow(
@@ -419,14 +432,37 @@ public static partial class RuleSetLoader
         }
 
         var rationaleText = RequireString(props, "rationale", file, who, errors);
+        RuleScope? scope = props.TryGetProperty("scope", out var sc) && sc.ValueKind == JsonValueKind.String
+            ? sc.GetString() switch { "system" => RuleScope.System, "change" => RuleScope.Change, _ => null }
+            : null;
+        if (scope is null)
+        {
+            errors.Add(new RuleSetError(file, who, "scope: 'system' (a property of the system as it stands) or 'change' (about the change itself) is required"));
+        }
+
+        string? guidance = null;
+        if (props.TryGetProperty("guidance", out var g))
+        {
+            guidance = g.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(g.GetString()) ? g.GetString() : null;
+            if (guidance is null)
+            {
+                errors.Add(new RuleSetError(file, who, "guidance: a non-empty string (what the owner should do, what evidence closes the risk) when present"));
+            }
+        }
+
         RejectUnknownKeys(props, AllowedPropertyKeys, file, who, "Properties", errors);
 
         Func<AiSystemChanged, bool>? predicate = null;
+        RuleEvidence? evidence = null;
         if (expression is not null)
         {
             try
             {
-                predicate = compiler.CompilePredicate(expression);
+                predicate = compiler.CompilePredicate(expression, out evidence);
+                if (scope == RuleScope.System && evidence.ReadsChangeType)
+                {
+                    errors.Add(new RuleSetError(file, who, "scope 'system' describes the system as it stands, so the expression may not read change.ChangeType; use scope 'change' or drop the condition on the change type"));
+                }
             }
             catch (RuleExpressionException ex)
             {
@@ -465,9 +501,11 @@ public static partial class RuleSetLoader
             Nist = nist,
             MitDomain = mit,
             Rationale = rationaleText!,
+            Scope = scope!.Value,
+            Guidance = guidance,
             File = file,
         };
-        return new CompiledRule(definition, predicate!, rationale!, criteria.LevelOf(definition.Likelihood, definition.Impact));
+        return new CompiledRule(definition, predicate!, evidence!, rationale!, criteria.LevelOf(definition.Likelihood, definition.Impact));
     }
 
     private static JsonElement? ReadJson(string root, string file, string what, List<RuleSetError> errors, List<(string, string)> files)

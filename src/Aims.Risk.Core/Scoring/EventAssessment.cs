@@ -17,4 +17,10 @@ public sealed record EventAssessment
 
     /// <summary>Rules that threw while evaluating this event (a rule defect, logged; such a rule counts as not fired).</summary>
     public IReadOnlyList<RuleEvaluationError> Errors { get; init; } = [];
+
+    /// <summary>
+    /// System-scoped rules that did not fire although the event carried every value they read: the event shows that
+    /// their risks no longer hold.
+    /// </summary>
+    public IReadOnlyList<string> Cleared { get; init; } = [];
 }

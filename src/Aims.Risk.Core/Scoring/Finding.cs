@@ -33,6 +33,9 @@ public sealed record Finding
 
     public string? MitDomain { get; init; }
 
+    /// <summary>The rule's treatment guidance, when it has one.</summary>
+    public string? Guidance { get; init; }
+
     /// <summary>At or above the acceptance threshold: a treatment task goes to the risk owner.</summary>
     public required bool RequiresTreatment { get; init; }
 

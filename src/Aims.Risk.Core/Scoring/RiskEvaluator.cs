@@ -18,6 +18,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
         var criteria = ruleSet.Criteria;
         List<Finding>? findings = null;
         List<RuleEvaluationError>? errors = null;
+        List<string>? cleared = null;
 
         foreach (var rule in ruleSet.Rules)
         {
@@ -36,6 +37,11 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
 
             if (!fired)
             {
+                if (rule.HasEvidenceIn(normalized))
+                {
+                    (cleared ??= []).Add(rule.Definition.Id);
+                }
+
                 continue;
             }
 
@@ -56,6 +62,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
                 Controls = definition.Controls,
                 Nist = definition.Nist,
                 MitDomain = definition.MitDomain,
+                Guidance = definition.Guidance,
                 RequiresTreatment = requiresTreatment,
                 TaskId = requiresTreatment ? TaskIds.For(change.EventId, definition.Id) : null,
                 DueBy = requiresTreatment ? assessedAt.AddDays(criteria.DueDays(rule.Level)) : null,
@@ -70,6 +77,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
             AssessedAt = assessedAt,
             Findings = findings ?? [],
             Errors = errors ?? [],
+            Cleared = cleared ?? [],
         };
     }
 }

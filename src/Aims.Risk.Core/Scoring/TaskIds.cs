@@ -15,6 +15,9 @@ public static class TaskIds
     public static Guid For(Guid eventId, string ruleId)
     {
         ArgumentNullException.ThrowIfNull(ruleId);
-        return NameBasedUuid.Create(Namespace, $"{eventId:D}/{ruleId}");
+        return NameBased($"{eventId:D}/{ruleId}");
     }
+
+    /// <summary>UUIDv5(namespace, name): the same name always gives the same id.</summary>
+    public static Guid NameBased(string name) => NameBasedUuid.Create(Namespace, name);
 }

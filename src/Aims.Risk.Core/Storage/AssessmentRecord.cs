@@ -21,4 +21,13 @@ public sealed record AssessmentRecord
     public required string Payload { get; init; }
 
     public required IReadOnlyList<RiskEntryRecord> Entries { get; init; }
+
+    /// <summary>The system's owner, who owns the risks this assessment opens.</summary>
+    public string Owner { get; init; } = "";
+
+    /// <summary>
+    /// System-scoped rules that did not fire although the event carried every value they read: their open risks
+    /// no longer hold and are resolved.
+    /// </summary>
+    public IReadOnlyList<string> ClearedRuleIds { get; init; } = [];
 }

@@ -45,6 +45,8 @@ public abstract partial class DbRiskRegister : IRiskRegister
                 {
                     LogScriptApplied(Logger, script.Name);
                 }
+
+                await DeriveRisksOfOldEntriesAsync(token);
             },
             cancellationToken);
     }
@@ -53,7 +55,20 @@ public abstract partial class DbRiskRegister : IRiskRegister
     {
         RegisterValues.EnsureStorable(assessment);
         return await pipeline.ExecuteAsync(
-            async token => await RecordOnceAsync(assessment, token),
+            async token =>
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        return await RecordOnceAsync(assessment, token);
+                    }
+                    catch (RiskConcurrencyException) when (attempt < ConcurrencyAttempts)
+                    {
+                        // Another replica changed one of the system's risks first: reconcile again with what it wrote.
+                    }
+                }
+            },
             cancellationToken);
     }
 
@@ -171,9 +186,9 @@ public abstract partial class DbRiskRegister : IRiskRegister
                 return stored;
             }
 
-            await InsertAsync(connection, transaction, assessment, cancellationToken);
+            var recorded = await RecordNewAsync(connection, transaction, assessment, a => InsertAsync(connection, transaction, a, cancellationToken), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new RecordResult(IsDuplicate: false, assessment.Entries);
+            return recorded;
         }
         catch (DbException ex) when (IsUniqueKeyViolation(ex))
         {
@@ -182,8 +197,10 @@ public abstract partial class DbRiskRegister : IRiskRegister
             var storedPayload = await ReadPayloadAsync(connection, transaction: null, assessment.EventId, cancellationToken);
             if (storedPayload is null)
             {
-                // Not a race: the violation is within this assessment (e.g. two entries for one rule).
-                throw;
+                // Another writer opened one of this system's risks first (unique system and rule): reconcile again.
+                // Any other violation within this assessment (e.g. two entries for one rule) fails the same way every
+                // time, and the caller's attempts run out.
+                throw new RiskConcurrencyException($"a risk of system {assessment.SystemId} was opened concurrently", ex);
             }
 
             LogConcurrentRecord(Logger, ex, assessment.EventId);
@@ -204,7 +221,8 @@ public abstract partial class DbRiskRegister : IRiskRegister
         }
 
         var entries = await ReadEntriesAsync(connection, transaction, assessment.EventId, cancellationToken);
-        return new RecordResult(IsDuplicate: true, entries);
+        var changes = await ChangesOfEventAsync(connection, transaction, assessment.EventId, cancellationToken);
+        return new RecordResult(IsDuplicate: true, entries, changes);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema script {Script}")]

@@ -23,6 +23,33 @@ public interface IRiskRegister
 
     Task<IReadOnlyList<RiskEntryRecord>> QueryEntriesAsync(RegisterQuery query, CancellationToken cancellationToken);
 
+    /// <summary>The risks, filtered; ordered by system and rule.</summary>
+    Task<IReadOnlyList<RiskRecord>> QueryRisksAsync(RiskQuery query, CancellationToken cancellationToken);
+
+    /// <summary>A risk with its findings and history, or null.</summary>
+    Task<RiskDetail?> FindRiskAsync(Guid riskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies one transition decided on the risk as it stands, in one transaction with its history row and its
+    /// messages in the outbox. <paramref name="updateId"/>, when given, makes it idempotent: an update applied before
+    /// returns a duplicate and changes nothing. <paramref name="decide"/> sees the risk and its latest finding, and
+    /// returns null when there is nothing to do; it throws to refuse.
+    /// </summary>
+    Task<Risks.TransitionOutcome> TransitionAsync(
+        Guid? riskId,
+        Guid? taskId,
+        Guid? updateId,
+        Func<RiskRecord, Risks.RiskTransition?> decide,
+        CancellationToken cancellationToken);
+
+    /// <summary>Risks the sweep should look at: acceptances expired and treatments past due by <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<RiskRecord>> ReadDueRisksAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Outbox messages not published yet, oldest first.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(int limit, CancellationToken cancellationToken);
+
+    Task MarkPublishedAsync(Guid messageId, DateTimeOffset publishedAt, CancellationToken cancellationToken);
+
     /// <summary>Cheap round trip for health checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

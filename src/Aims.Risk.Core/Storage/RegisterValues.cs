@@ -44,9 +44,15 @@ internal static class RegisterValues
     {
         ArgumentNullException.ThrowIfNull(assessment);
         ArgumentNullException.ThrowIfNull(assessment.Entries);
+        var rules = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in assessment.Entries)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(assessment));
+            if (!rules.Add(entry.RuleId))
+            {
+                throw new ArgumentException($"event {assessment.EventId} has two findings of rule {entry.RuleId}: a rule is one risk of a system", nameof(assessment));
+            }
+
             if (entry.EventId != assessment.EventId)
             {
                 throw new ArgumentException(

@@ -9,6 +9,9 @@ public sealed record RiskEntryRecord
 
     public required Guid EventId { get; init; }
 
+    /// <summary>The risk this finding is evidence of: UUIDv5 of the system id and the rule id.</summary>
+    public required Guid RiskId { get; init; }
+
     public required string SystemId { get; init; }
 
     public required string RuleId { get; init; }
@@ -32,9 +35,17 @@ public sealed record RiskEntryRecord
     /// <summary>Annex A control ids.</summary>
     public required IReadOnlyList<string> Controls { get; init; }
 
+    public IReadOnlyList<string> Nist { get; init; } = [];
+
+    public string? MitDomain { get; init; }
+
+    /// <summary>The rule's treatment guidance when it has one, kept so a redelivery republishes the same task.</summary>
+    public string? Guidance { get; init; }
+
+    /// <summary>Below or at/above the acceptance threshold, by the criteria in force when it was assessed.</summary>
     public required RiskEntryStatus Status { get; init; }
 
-    /// <summary>Set when the entry is at or above the acceptance threshold and a task was requested.</summary>
+    /// <summary>Set when this finding opened or escalated its risk and a task was requested; a re-confirmation has none.</summary>
     public Guid? TaskId { get; init; }
 
     public DateTimeOffset? DueBy { get; init; }

@@ -15,7 +15,7 @@ namespace Aims.Risk.Core.Storage;
 /// The production register on SQL Server. Every statement is an <c>internal const</c> with the type of its
 /// parameters, so tests parse each one with ScriptDom and check its parameters without a server.
 /// </summary>
-public sealed class SqlServerRiskRegister : DbRiskRegister
+public sealed partial class SqlServerRiskRegister : DbRiskRegister
 {
     // UPDLOCK + HOLDLOCK take a key-range update lock even when the row is absent: a second writer of the
     // same event waits here until the first commits, then sees its row.
@@ -37,16 +37,18 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
 
     [SqlParameters(typeof(EntryRow))]
     internal const string InsertEntrySql = """
-        INSERT INTO dbo.RiskEntries (Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-                                     Level, LevelRank, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt)
-        VALUES (@Id, @EventId, @SystemId, @RuleId, @Category, @Title, @Rationale, @Likelihood, @Impact, @Score,
-                @Level, @LevelRank, @Treatment, @Controls, @Status, @TaskId, @DueBy, @RuleSetVersion, @RuleSetHash, @CreatedAt);
+        INSERT INTO dbo.RiskEntries (Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                                     Level, LevelRank, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy,
+                                     RuleSetVersion, RuleSetHash, CreatedAt)
+        VALUES (@Id, @EventId, @RiskId, @SystemId, @RuleId, @Category, @Title, @Rationale, @Likelihood, @Impact, @Score,
+                @Level, @LevelRank, @Treatment, @Controls, @Nist, @MitDomain, @Guidance, @Status, @TaskId, @DueBy,
+                @RuleSetVersion, @RuleSetHash, @CreatedAt);
         """;
 
     [SqlParameters(typeof(EventKey))]
     internal const string SelectEntriesOfEventSql = """
-        SELECT Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-               Level, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+        SELECT Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+               Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
         FROM dbo.RiskEntries
         WHERE EventId = @EventId
         ORDER BY CreatedAt, RuleId;
@@ -63,8 +65,8 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
     [SqlParameters(typeof(EntryFilter))]
     internal const string SelectEntriesSql = """
         SELECT TOP (@Limit)
-               Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-               Level, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+               Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+               Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
         FROM dbo.RiskEntries
         WHERE (@SystemId IS NULL OR SystemId = @SystemId)
           AND (@MinimumRank IS NULL OR LevelRank >= @MinimumRank)
@@ -234,11 +236,13 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
     }
 
     /// <summary>RiskEntries as SQL Server stores them.</summary>
-    private sealed class EntryRow
+    internal sealed class EntryRow
     {
         public Guid Id { get; init; }
 
         public Guid EventId { get; init; }
+
+        public Guid? RiskId { get; init; }
 
         public string SystemId { get; init; } = "";
 
@@ -264,6 +268,12 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
 
         public string Controls { get; init; } = "";
 
+        public string Nist { get; init; } = "";
+
+        public string? MitDomain { get; init; }
+
+        public string? Guidance { get; init; }
+
         public string Status { get; init; } = "";
 
         public Guid? TaskId { get; init; }
@@ -280,6 +290,7 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
         {
             Id = record.Id,
             EventId = record.EventId,
+            RiskId = record.RiskId,
             SystemId = record.SystemId,
             RuleId = record.RuleId,
             Category = record.Category,
@@ -292,6 +303,9 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
             LevelRank = checked((byte)RegisterValues.Rank(record.Level)),
             Treatment = record.Treatment.ToString(),
             Controls = RegisterValues.JoinControls(record.Controls),
+            Nist = RegisterValues.JoinControls(record.Nist),
+            MitDomain = record.MitDomain,
+            Guidance = record.Guidance,
             Status = record.Status.ToString(),
             TaskId = record.TaskId,
             DueBy = record.DueBy is { } dueBy ? RegisterValues.ToMilliseconds(dueBy) : null,
@@ -304,6 +318,7 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
         {
             Id = Id,
             EventId = EventId,
+            RiskId = RiskId ?? Guid.Empty,
             SystemId = SystemId,
             RuleId = RuleId,
             Category = Category,
@@ -315,6 +330,9 @@ public sealed class SqlServerRiskRegister : DbRiskRegister
             Level = RegisterValues.ParseName<RiskLevel>(Level),
             Treatment = RegisterValues.ParseName<Treatment>(Treatment),
             Controls = RegisterValues.SplitControls(Controls),
+            Nist = RegisterValues.SplitControls(Nist),
+            MitDomain = MitDomain,
+            Guidance = Guidance,
             Status = RegisterValues.ParseName<RiskEntryStatus>(Status),
             TaskId = TaskId,
             DueBy = DueBy,

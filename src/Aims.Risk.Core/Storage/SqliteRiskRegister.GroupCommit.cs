@@ -227,8 +227,16 @@ public sealed partial class SqliteRiskRegister
         var storedPayload = statements.ReadPayload(assessment.EventId);
         if (storedPayload is null)
         {
-            statements.Insert(assessment);
-            return new RecordResult(IsDuplicate: false, assessment.Entries);
+            return await RecordNewAsync(
+                connection,
+                transaction,
+                assessment,
+                reconciled =>
+                {
+                    statements.Insert(reconciled);
+                    return Task.CompletedTask;
+                },
+                cancellationToken);
         }
 
         if (!string.Equals(storedPayload, assessment.Payload, StringComparison.Ordinal))
@@ -236,7 +244,10 @@ public sealed partial class SqliteRiskRegister
             throw new EventConflictException(assessment.EventId);
         }
 
-        return new RecordResult(IsDuplicate: true, await ReadEntriesAsync(connection, transaction, assessment.EventId, cancellationToken));
+        return new RecordResult(
+            IsDuplicate: true,
+            await ReadEntriesAsync(connection, transaction, assessment.EventId, cancellationToken),
+            await ChangesOfEventAsync(connection, transaction, assessment.EventId, cancellationToken));
     }
 
     /// <summary>

@@ -76,10 +76,12 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
         """;
 
     private const string InsertEntrySql = """
-        INSERT INTO RiskEntries (Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-                                 Level, LevelRank, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt)
-        VALUES (@Id, @EventId, @SystemId, @RuleId, @Category, @Title, @Rationale, @Likelihood, @Impact, @Score,
-                @Level, @LevelRank, @Treatment, @Controls, @Status, @TaskId, @DueBy, @RuleSetVersion, @RuleSetHash, @CreatedAt);
+        INSERT INTO RiskEntries (Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                                 Level, LevelRank, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy,
+                                 RuleSetVersion, RuleSetHash, CreatedAt)
+        VALUES (@Id, @EventId, @RiskId, @SystemId, @RuleId, @Category, @Title, @Rationale, @Likelihood, @Impact, @Score,
+                @Level, @LevelRank, @Treatment, @Controls, @Nist, @MitDomain, @Guidance, @Status, @TaskId, @DueBy,
+                @RuleSetVersion, @RuleSetHash, @CreatedAt);
         """;
 
     // The group commit (SqliteRiskRegister.GroupCommit.cs) runs the same two statements as prepared commands.
@@ -98,8 +100,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-                   Level, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+            SELECT Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                   Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
             FROM RiskEntries
             WHERE EventId = @EventId
             ORDER BY CreatedAt, RuleId;
@@ -130,8 +132,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, RegisterQuery query, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-                   Level, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+            SELECT Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                   Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
             FROM RiskEntries
             WHERE (@SystemId IS NULL OR SystemId = @SystemId)
               AND (@MinimumRank IS NULL OR LevelRank >= @MinimumRank)
@@ -228,6 +230,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
         public string EventId { get; init; } = "";
 
+        public string? RiskId { get; init; }
+
         public string SystemId { get; init; } = "";
 
         public string RuleId { get; init; } = "";
@@ -252,6 +256,12 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
         public string Controls { get; init; } = "";
 
+        public string Nist { get; init; } = "";
+
+        public string? MitDomain { get; init; }
+
+        public string? Guidance { get; init; }
+
         public string Status { get; init; } = "";
 
         public string? TaskId { get; init; }
@@ -268,6 +278,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
         {
             Id = RegisterValues.FormatGuid(record.Id),
             EventId = RegisterValues.FormatGuid(record.EventId),
+            RiskId = RegisterValues.FormatGuid(record.RiskId),
             SystemId = record.SystemId,
             RuleId = record.RuleId,
             Category = record.Category,
@@ -280,6 +291,9 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             LevelRank = RegisterValues.Rank(record.Level),
             Treatment = record.Treatment.ToString(),
             Controls = RegisterValues.JoinControls(record.Controls),
+            Nist = RegisterValues.JoinControls(record.Nist),
+            MitDomain = record.MitDomain,
+            Guidance = record.Guidance,
             Status = record.Status.ToString(),
             TaskId = record.TaskId is { } taskId ? RegisterValues.FormatGuid(taskId) : null,
             DueBy = record.DueBy is { } dueBy ? RegisterValues.FormatTimestamp(dueBy) : null,
@@ -292,6 +306,9 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
         {
             Id = RegisterValues.ParseGuid(Id),
             EventId = RegisterValues.ParseGuid(EventId),
+
+            // Entries recorded before the register kept risks have none until the start-up derivation links them.
+            RiskId = RiskId is null ? Guid.Empty : RegisterValues.ParseGuid(RiskId),
             SystemId = SystemId,
             RuleId = RuleId,
             Category = Category,
@@ -303,6 +320,9 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             Level = RegisterValues.ParseName<RiskLevel>(Level),
             Treatment = RegisterValues.ParseName<Treatment>(Treatment),
             Controls = RegisterValues.SplitControls(Controls),
+            Nist = RegisterValues.SplitControls(Nist),
+            MitDomain = MitDomain,
+            Guidance = Guidance,
             Status = RegisterValues.ParseName<RiskEntryStatus>(Status),
             TaskId = TaskId is null ? null : RegisterValues.ParseGuid(TaskId),
             DueBy = DueBy is null ? null : RegisterValues.ParseTimestamp(DueBy),

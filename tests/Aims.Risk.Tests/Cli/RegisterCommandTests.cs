@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aims.Risk.Cli;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -113,6 +114,7 @@ public sealed class RegisterCommandTests : IAsyncLifetime
             {
                 Id = Guid.NewGuid(),
                 EventId = eventId,
+                RiskId = RiskIds.For(systemId, f.RuleId),
                 SystemId = systemId,
                 RuleId = f.RuleId,
                 Category = "privacy",

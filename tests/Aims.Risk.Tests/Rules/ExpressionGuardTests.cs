@@ -150,6 +150,7 @@ public sealed class ExpressionGuardTests : IDisposable
     public void Ordinary_rule_expression_is_allowed(string expression)
     {
         _rules.RuleAt("privacy.json", 0)["Expression"] = expression;
+        _rules.RuleAt("privacy.json", 0)["Properties"]!["scope"] = "change";
 
         var ruleSet = RuleSetLoader.Load(_rules.Write());
 

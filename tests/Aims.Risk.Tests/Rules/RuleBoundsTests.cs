@@ -193,18 +193,5 @@ public sealed class RuleBoundsTests : IDisposable
         return json;
     }
 
-    private sealed class NullRegister : IRiskRegister
-    {
-        public Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<RiskEntryRecord>> QueryEntriesAsync(RegisterQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+    private sealed class NullRegister : RegisterStub;
 }

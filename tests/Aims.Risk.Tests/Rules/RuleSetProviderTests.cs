@@ -140,24 +140,14 @@ public sealed class RuleSetProviderTests : IDisposable
         ] }
         """);
 
-    private sealed class ArchiveSpy : IRiskRegister
+    private sealed class ArchiveSpy : RegisterStub
     {
         public List<RuleSetArchive> Archived { get; } = [];
 
-        public Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken)
+        public override Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken)
         {
             Archived.Add(ruleSet);
             return Task.CompletedTask;
         }
-
-        public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<RiskEntryRecord>> QueryEntriesAsync(RegisterQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

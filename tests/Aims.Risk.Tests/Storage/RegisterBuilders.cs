@@ -1,4 +1,5 @@
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Storage;
 
 namespace Aims.Risk.Tests.Storage;
@@ -30,6 +31,7 @@ internal static class RegisterBuilders
     {
         Id = Guid.NewGuid(),
         EventId = eventId,
+        RiskId = RiskIds.For(systemId, ruleId),
         SystemId = systemId,
         RuleId = ruleId,
         Category = "privacy",

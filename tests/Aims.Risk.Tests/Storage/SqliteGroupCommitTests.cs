@@ -24,7 +24,8 @@ public sealed class SqliteGroupCommitTests(SqliteDatabaseFixture database) : ICl
         var fresh = Enumerable.Range(0, 40).Select(i => Assessment(system, $"r.{i}")).ToList();
         var conflicting = stored with { Payload = stored.Payload + " " };
         var sameRule = Assessment(system, "same.rule");
-        var broken = sameRule with { Entries = [sameRule.Entries[0], sameRule.Entries[0] with { Id = Guid.NewGuid() }] };
+        // Fails inside the batch's transaction: its entry reuses the id of an entry already stored.
+        var broken = sameRule with { Entries = [sameRule.Entries[0] with { Id = stored.Entries[0].Id }] };
 
         var freshTasks = fresh.Select(a => register.RecordAsync(a, Token)).ToList();
         var duplicate = register.RecordAsync(stored, Token);

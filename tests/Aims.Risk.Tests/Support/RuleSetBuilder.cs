@@ -55,7 +55,8 @@ public sealed class RuleSetBuilder : IDisposable
         int impact = 3,
         string treatment = "Mitigate",
         string[]? controls = null,
-        string rationale = "because") => new()
+        string rationale = "because",
+        string? scope = null) => new()
         {
             ["RuleName"] = id,
             ["Expression"] = expression,
@@ -66,6 +67,9 @@ public sealed class RuleSetBuilder : IDisposable
                 ["likelihood"] = likelihood,
                 ["impact"] = impact,
                 ["treatment"] = treatment,
+
+                // A rule about the change type is about the change; any other is about the system.
+                ["scope"] = scope ?? (expression.Contains("ChangeType", StringComparison.Ordinal) ? "change" : "system"),
                 ["controls"] = new JsonArray([.. (controls ?? ["A.7.2"]).Select(c => (JsonNode)c)]),
                 ["nist"] = new JsonArray("MAP 4.1"),
                 ["mitDomain"] = "2.1",

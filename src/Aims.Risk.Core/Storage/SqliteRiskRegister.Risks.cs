@@ -1,0 +1,390 @@
+using System.Data.Common;
+using Aims.Risk.Contracts;
+using Dapper;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>The register of risks in SQLite: text UUIDs and UTC timestamps, as in the other tables.</summary>
+public sealed partial class SqliteRiskRegister
+{
+    private const string RiskColumns = """
+        RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank,
+        ResidualLikelihood, ResidualImpact, ResidualLevel, AcceptedBy, AcceptedUntil, DueBy, OpenTaskId,
+        FirstSeenAt, LastSeenAt, LastEventId, RuleSetVersion, RuleSetHash, OverdueNoticeFor, Version
+        """;
+
+    private const string SelectRisksOfSystemSql = "SELECT " + RiskColumns + " FROM Risks WHERE SystemId = @SystemId;";
+
+    private const string SelectRiskSql = "SELECT " + RiskColumns + " FROM Risks WHERE RiskId = @RiskId;";
+
+    private const string SelectRisksSql = "SELECT " + RiskColumns + """
+         FROM Risks
+        WHERE (@SystemId IS NULL OR SystemId = @SystemId)
+          AND (@Status IS NULL OR Status = @Status)
+          AND (@MinimumRank IS NULL OR LevelRank >= @MinimumRank)
+        ORDER BY SystemId, RuleId
+        LIMIT @Limit;
+        """;
+
+    private const string SelectDueRisksSql = "SELECT " + RiskColumns + """
+         FROM Risks
+        WHERE (Status = 'Accepted' AND AcceptedUntil <= @Now)
+           OR (Status IN ('TreatmentRequested', 'InTreatment') AND DueBy <= @Now AND (OverdueNoticeFor IS NULL OR OverdueNoticeFor <> DueBy))
+        LIMIT @Limit;
+        """;
+
+    private const string InsertRiskSql = """
+        INSERT INTO Risks (RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank,
+                           ResidualLikelihood, ResidualImpact, ResidualLevel, AcceptedBy, AcceptedUntil, DueBy, OpenTaskId,
+                           FirstSeenAt, LastSeenAt, LastEventId, RuleSetVersion, RuleSetHash, OverdueNoticeFor, Version)
+        VALUES (@RiskId, @SystemId, @RuleId, @Category, @Title, @Owner, @Status, @Likelihood, @Impact, @Score, @Level, @LevelRank,
+                @ResidualLikelihood, @ResidualImpact, @ResidualLevel, @AcceptedBy, @AcceptedUntil, @DueBy, @OpenTaskId,
+                @FirstSeenAt, @LastSeenAt, @LastEventId, @RuleSetVersion, @RuleSetHash, @OverdueNoticeFor, @Version);
+        """;
+
+    private const string UpdateRiskSql = """
+        UPDATE Risks
+           SET Category = @Category, Title = @Title, Owner = @Owner, Status = @Status, Likelihood = @Likelihood, Impact = @Impact,
+               Score = @Score, Level = @Level, LevelRank = @LevelRank, ResidualLikelihood = @ResidualLikelihood,
+               ResidualImpact = @ResidualImpact, ResidualLevel = @ResidualLevel, AcceptedBy = @AcceptedBy,
+               AcceptedUntil = @AcceptedUntil, DueBy = @DueBy, OpenTaskId = @OpenTaskId, FirstSeenAt = @FirstSeenAt,
+               LastSeenAt = @LastSeenAt, LastEventId = @LastEventId, RuleSetVersion = @RuleSetVersion,
+               RuleSetHash = @RuleSetHash, OverdueNoticeFor = @OverdueNoticeFor, Version = @Version
+         WHERE RiskId = @RiskId AND Version = @ReadVersion;
+        """;
+
+    private const string HistoryColumns = "ChangeId, RiskId, At, FromStatus, ToStatus, Actor, Reason, EventId, UpdateId, Level, ResidualLevel, TaskId";
+
+    private const string InsertHistorySql = """
+        INSERT INTO RiskHistory (ChangeId, RiskId, At, FromStatus, ToStatus, Actor, Reason, EventId, UpdateId, Level, ResidualLevel, TaskId)
+        VALUES (@ChangeId, @RiskId, @At, @FromStatus, @ToStatus, @Actor, @Reason, @EventId, @UpdateId, @Level, @ResidualLevel, @TaskId);
+        """;
+
+    private const string SelectHistoryOfRiskSql = "SELECT " + HistoryColumns + " FROM RiskHistory WHERE RiskId = @Key ORDER BY At, ChangeId;";
+
+    private const string SelectHistoryOfEventSql = "SELECT " + HistoryColumns + " FROM RiskHistory WHERE EventId = @Key ORDER BY At, ChangeId;";
+
+    private const string SelectHistoryOfUpdateSql = "SELECT " + HistoryColumns + " FROM RiskHistory WHERE UpdateId = @Key;";
+
+    private const string SelectRiskOfTaskSql = "SELECT RiskId FROM RiskHistory WHERE TaskId = @Key LIMIT 1;";
+
+    private const string EntryColumns = """
+        Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+        Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+        """;
+
+    private const string SelectEntriesOfRiskSql = "SELECT " + EntryColumns + " FROM RiskEntries WHERE RiskId = @RiskId ORDER BY CreatedAt DESC, Id LIMIT @Limit;";
+
+    private const string SelectEntriesWithoutRiskSql = "SELECT " + EntryColumns + " FROM RiskEntries WHERE RiskId IS NULL ORDER BY CreatedAt LIMIT @Limit;";
+
+    private const string SetEntryRiskSql = "UPDATE RiskEntries SET RiskId = @RiskId WHERE Id = @Id;";
+
+    private const string InsertOutboxSql = """
+        INSERT INTO Outbox (MessageId, MessageType, Body, CreatedAt) VALUES (@MessageId, @MessageType, @Body, @CreatedAt)
+        ON CONFLICT (MessageId) DO NOTHING;
+        """;
+
+    private const string SelectOutboxSql = """
+        SELECT MessageId, MessageType, Body, CreatedAt, PublishedAt FROM Outbox WHERE PublishedAt IS NULL ORDER BY CreatedAt LIMIT @Limit;
+        """;
+
+    private const string MarkPublishedSql = "UPDATE Outbox SET PublishedAt = @PublishedAt WHERE MessageId = @MessageId AND PublishedAt IS NULL;";
+
+    protected override async Task<IReadOnlyList<RiskRecord>> ReadRisksOfSystemAsync(DbConnection connection, DbTransaction transaction, string systemId, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksOfSystemSql, new { SystemId = systemId }, transaction, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+
+    protected override async Task<IReadOnlyList<RiskRecord>> ReadRisksAsync(DbConnection connection, RiskQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new
+        {
+            query.SystemId,
+            Status = query.Status?.ToString(),
+            MinimumRank = query.MinimumLevel is { } level ? RegisterValues.Rank(level) : (int?)null,
+            query.Limit,
+        };
+        return [.. (await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksSql, parameters, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+    }
+
+    protected override async Task<RiskRecord?> ReadRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<RiskRow>(
+            new CommandDefinition(SelectRiskSql, new { RiskId = RegisterValues.FormatGuid(riskId) }, transaction, cancellationToken: cancellationToken)))?.ToRecord();
+
+    protected override async Task<Guid?> ReadRiskOfTaskAsync(DbConnection connection, DbTransaction transaction, Guid taskId, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<string>(
+            new CommandDefinition(SelectRiskOfTaskSql, new { Key = RegisterValues.FormatGuid(taskId) }, transaction, cancellationToken: cancellationToken)) is { } id
+            ? RegisterValues.ParseGuid(id)
+            : null;
+
+    protected override async Task InsertRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, CancellationToken cancellationToken) =>
+        _ = await connection.ExecuteAsync(new CommandDefinition(InsertRiskSql, RiskRow.From(risk, readVersion: 0), transaction, cancellationToken: cancellationToken));
+
+    protected override async Task<bool> UpdateRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(UpdateRiskSql, RiskRow.From(risk, readVersion), transaction, cancellationToken: cancellationToken)) == 1;
+
+    protected override async Task InsertHistoryAsync(DbConnection connection, DbTransaction transaction, RiskHistoryRecord history, CancellationToken cancellationToken) =>
+        _ = await connection.ExecuteAsync(new CommandDefinition(InsertHistorySql, HistoryRow.From(history), transaction, cancellationToken: cancellationToken));
+
+    protected override async Task<IReadOnlyList<RiskHistoryRecord>> ReadHistoryOfRiskAsync(DbConnection connection, Guid riskId, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<HistoryRow>(new CommandDefinition(SelectHistoryOfRiskSql, new { Key = RegisterValues.FormatGuid(riskId) }, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+
+    protected override async Task<IReadOnlyList<RiskHistoryRecord>> ReadHistoryOfEventAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<HistoryRow>(new CommandDefinition(SelectHistoryOfEventSql, new { Key = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+
+    protected override async Task<RiskHistoryRecord?> ReadHistoryOfUpdateAsync(DbConnection connection, DbTransaction transaction, Guid updateId, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<HistoryRow>(new CommandDefinition(SelectHistoryOfUpdateSql, new { Key = RegisterValues.FormatGuid(updateId) }, transaction, cancellationToken: cancellationToken)))?.ToRecord();
+
+    protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesOfRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, int limit, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<EntryRow>(
+            new CommandDefinition(SelectEntriesOfRiskSql, new { RiskId = RegisterValues.FormatGuid(riskId), Limit = limit }, transaction, cancellationToken: cancellationToken)))
+            .Select(r => r.ToRecord())];
+
+    protected override async Task<IReadOnlyList<RiskRecord>> ReadDueRisksAsync(DbConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<RiskRow>(
+            new CommandDefinition(SelectDueRisksSql, new { Now = RegisterValues.FormatTimestamp(now), Limit = limit }, cancellationToken: cancellationToken)))
+            .Select(r => r.ToRecord())];
+
+    protected override async Task InsertOutboxAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, CancellationToken cancellationToken) =>
+        _ = await connection.ExecuteAsync(new CommandDefinition(
+            InsertOutboxSql,
+            new
+            {
+                MessageId = RegisterValues.FormatGuid(message.MessageId),
+                message.MessageType,
+                message.Body,
+                CreatedAt = RegisterValues.FormatTimestamp(message.CreatedAt),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    protected override async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(DbConnection connection, int limit, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<OutboxRow>(new CommandDefinition(SelectOutboxSql, new { Limit = limit }, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+
+    protected override async Task MarkPublishedAsync(DbConnection connection, Guid messageId, DateTimeOffset publishedAt, CancellationToken cancellationToken) =>
+        _ = await connection.ExecuteAsync(new CommandDefinition(
+            MarkPublishedSql,
+            new { MessageId = RegisterValues.FormatGuid(messageId), PublishedAt = RegisterValues.FormatTimestamp(publishedAt) },
+            cancellationToken: cancellationToken));
+
+    protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesWithoutRiskAsync(DbConnection connection, int limit, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<EntryRow>(new CommandDefinition(SelectEntriesWithoutRiskSql, new { Limit = limit }, cancellationToken: cancellationToken)))
+            .Select(r => r.ToRecord())];
+
+    protected override async Task SetEntryRiskAsync(DbConnection connection, DbTransaction transaction, Guid entryId, Guid riskId, CancellationToken cancellationToken) =>
+        _ = await connection.ExecuteAsync(new CommandDefinition(
+            SetEntryRiskSql,
+            new { Id = RegisterValues.FormatGuid(entryId), RiskId = RegisterValues.FormatGuid(riskId) },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private static string? Format(Guid? value) => value is { } v ? RegisterValues.FormatGuid(v) : null;
+
+    private static string? Format(DateTimeOffset? value) => value is { } v ? RegisterValues.FormatTimestamp(v) : null;
+
+    private static Guid? ParseOptionalGuid(string? text) => text is null ? null : RegisterValues.ParseGuid(text);
+
+    private static DateTimeOffset? ParseOptionalTimestamp(string? text) => text is null ? null : RegisterValues.ParseTimestamp(text);
+
+    private static TEnum? ParseOptional<TEnum>(string? name)
+        where TEnum : struct, Enum => name is null ? null : RegisterValues.ParseName<TEnum>(name);
+
+    /// <summary>Risks as SQLite stores them.</summary>
+    private sealed class RiskRow
+    {
+        public string RiskId { get; init; } = "";
+
+        public string SystemId { get; init; } = "";
+
+        public string RuleId { get; init; } = "";
+
+        public string Category { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Owner { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public long Likelihood { get; init; }
+
+        public long Impact { get; init; }
+
+        public long Score { get; init; }
+
+        public string Level { get; init; } = "";
+
+        public long LevelRank { get; init; }
+
+        public long? ResidualLikelihood { get; init; }
+
+        public long? ResidualImpact { get; init; }
+
+        public string? ResidualLevel { get; init; }
+
+        public string? AcceptedBy { get; init; }
+
+        public string? AcceptedUntil { get; init; }
+
+        public string? DueBy { get; init; }
+
+        public string? OpenTaskId { get; init; }
+
+        public string FirstSeenAt { get; init; } = "";
+
+        public string LastSeenAt { get; init; } = "";
+
+        public string LastEventId { get; init; } = "";
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string RuleSetHash { get; init; } = "";
+
+        public string? OverdueNoticeFor { get; init; }
+
+        public long Version { get; init; }
+
+        public long ReadVersion { get; init; }
+
+        public static RiskRow From(RiskRecord r, long readVersion) => new()
+        {
+            RiskId = RegisterValues.FormatGuid(r.RiskId),
+            SystemId = r.SystemId,
+            RuleId = r.RuleId,
+            Category = r.Category,
+            Title = r.Title,
+            Owner = r.Owner,
+            Status = r.Status.ToString(),
+            Likelihood = r.Likelihood,
+            Impact = r.Impact,
+            Score = r.Score,
+            Level = r.Level.ToString(),
+            LevelRank = RegisterValues.Rank(r.Level),
+            ResidualLikelihood = r.ResidualLikelihood,
+            ResidualImpact = r.ResidualImpact,
+            ResidualLevel = r.ResidualLevel?.ToString(),
+            AcceptedBy = r.AcceptedBy,
+            AcceptedUntil = Format(r.AcceptedUntil),
+            DueBy = Format(r.DueBy),
+            OpenTaskId = Format(r.OpenTaskId),
+            FirstSeenAt = RegisterValues.FormatTimestamp(r.FirstSeenAt),
+            LastSeenAt = RegisterValues.FormatTimestamp(r.LastSeenAt),
+            LastEventId = RegisterValues.FormatGuid(r.LastEventId),
+            RuleSetVersion = r.RuleSetVersion,
+            RuleSetHash = r.RuleSetHash,
+            OverdueNoticeFor = Format(r.OverdueNoticeFor),
+            Version = r.Version,
+            ReadVersion = readVersion,
+        };
+
+        public RiskRecord ToRecord() => new()
+        {
+            RiskId = RegisterValues.ParseGuid(RiskId),
+            SystemId = SystemId,
+            RuleId = RuleId,
+            Category = Category,
+            Title = Title,
+            Owner = Owner,
+            Status = RegisterValues.ParseName<RiskStatus>(Status),
+            Likelihood = checked((int)Likelihood),
+            Impact = checked((int)Impact),
+            Score = checked((int)Score),
+            Level = RegisterValues.ParseName<RiskLevel>(Level),
+            ResidualLikelihood = ResidualLikelihood is { } rl ? checked((int)rl) : null,
+            ResidualImpact = ResidualImpact is { } ri ? checked((int)ri) : null,
+            ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
+            AcceptedBy = AcceptedBy,
+            AcceptedUntil = ParseOptionalTimestamp(AcceptedUntil),
+            DueBy = ParseOptionalTimestamp(DueBy),
+            OpenTaskId = ParseOptionalGuid(OpenTaskId),
+            FirstSeenAt = RegisterValues.ParseTimestamp(FirstSeenAt),
+            LastSeenAt = RegisterValues.ParseTimestamp(LastSeenAt),
+            LastEventId = RegisterValues.ParseGuid(LastEventId),
+            RuleSetVersion = RuleSetVersion,
+            RuleSetHash = RuleSetHash,
+            OverdueNoticeFor = ParseOptionalTimestamp(OverdueNoticeFor),
+            Version = Version,
+        };
+    }
+
+    /// <summary>RiskHistory as SQLite stores it.</summary>
+    private sealed class HistoryRow
+    {
+        public string ChangeId { get; init; } = "";
+
+        public string RiskId { get; init; } = "";
+
+        public string At { get; init; } = "";
+
+        public string? FromStatus { get; init; }
+
+        public string ToStatus { get; init; } = "";
+
+        public string Actor { get; init; } = "";
+
+        public string Reason { get; init; } = "";
+
+        public string? EventId { get; init; }
+
+        public string? UpdateId { get; init; }
+
+        public string Level { get; init; } = "";
+
+        public string? ResidualLevel { get; init; }
+
+        public string? TaskId { get; init; }
+
+        public static HistoryRow From(RiskHistoryRecord h) => new()
+        {
+            ChangeId = RegisterValues.FormatGuid(h.ChangeId),
+            RiskId = RegisterValues.FormatGuid(h.RiskId),
+            At = RegisterValues.FormatTimestamp(h.At),
+            FromStatus = h.FromStatus?.ToString(),
+            ToStatus = h.ToStatus.ToString(),
+            Actor = h.Actor,
+            Reason = h.Reason,
+            EventId = Format(h.EventId),
+            UpdateId = Format(h.UpdateId),
+            Level = h.Level.ToString(),
+            ResidualLevel = h.ResidualLevel?.ToString(),
+            TaskId = Format(h.TaskId),
+        };
+
+        public RiskHistoryRecord ToRecord() => new()
+        {
+            ChangeId = RegisterValues.ParseGuid(ChangeId),
+            RiskId = RegisterValues.ParseGuid(RiskId),
+            At = RegisterValues.ParseTimestamp(At),
+            FromStatus = ParseOptional<RiskStatus>(FromStatus),
+            ToStatus = RegisterValues.ParseName<RiskStatus>(ToStatus),
+            Actor = Actor,
+            Reason = Reason,
+            EventId = ParseOptionalGuid(EventId),
+            UpdateId = ParseOptionalGuid(UpdateId),
+            Level = RegisterValues.ParseName<RiskLevel>(Level),
+            ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
+            TaskId = ParseOptionalGuid(TaskId),
+        };
+    }
+
+    /// <summary>Outbox as SQLite stores it.</summary>
+    private sealed class OutboxRow
+    {
+        public string MessageId { get; init; } = "";
+
+        public string MessageType { get; init; } = "";
+
+        public string Body { get; init; } = "";
+
+        public string CreatedAt { get; init; } = "";
+
+        public string? PublishedAt { get; init; }
+
+        public OutboxMessage ToRecord() => new()
+        {
+            MessageId = RegisterValues.ParseGuid(MessageId),
+            MessageType = MessageType,
+            Body = Body,
+            CreatedAt = RegisterValues.ParseTimestamp(CreatedAt),
+            PublishedAt = ParseOptionalTimestamp(PublishedAt),
+        };
+    }
+}

@@ -1,0 +1,33 @@
+using Aims.Risk.Core.Risks;
+using Aims.Risk.Core.Storage;
+
+namespace Aims.Risk.Tests.Support;
+
+/// <summary>A register for tests that need only part of one: every member refuses unless a test overrides it.</summary>
+public abstract class RegisterStub : IRiskRegister
+{
+    public virtual Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public virtual Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public virtual Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public virtual Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<IReadOnlyList<RiskEntryRecord>> QueryEntriesAsync(RegisterQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<IReadOnlyList<RiskRecord>> QueryRisksAsync(RiskQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<RiskDetail?> FindRiskAsync(Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<TransitionOutcome> TransitionAsync(Guid? riskId, Guid? taskId, Guid? updateId, Func<RiskRecord, RiskTransition?> decide, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public virtual Task<IReadOnlyList<RiskRecord>> ReadDueRisksAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task MarkPublishedAsync(Guid messageId, DateTimeOffset publishedAt, CancellationToken cancellationToken) => throw new NotSupportedException();
+}
