@@ -22,6 +22,31 @@ public sealed class IntakeWorker : IAsyncDisposable
     public const string SageMakerKey = "sagemaker-key-52ab";
     public const string EventsKey = "events-key-9e04";
 
+    /// <summary>
+    /// One system per source, so that each source's event opens risks of its own (a later event of the same system
+    /// finds its risks already open and asks for no new task).
+    /// </summary>
+    public const string Catalog = """
+        {
+          "version": "2.0.0-test",
+          "systems": [
+            { "platformModels": ["mlflow:credit-scoring"],
+              "system": { "id": "credit-scoring", "name": "Credit scoring", "owner": "risk-team@example.com", "exposure": "CustomerFacing",
+                          "autonomy": "FullyAutomated", "affectsIndividuals": true, "euAiActRiskClass": "High" },
+              "evidence": { "security": { "artifactSigned": false } } },
+            { "platformModels": ["azureml:credit-scoring"],
+              "system": { "id": "credit-scoring-azure", "name": "Credit scoring (Azure)", "owner": "azure-team@example.com", "exposure": "CustomerFacing",
+                          "autonomy": "FullyAutomated", "affectsIndividuals": true, "euAiActRiskClass": "High" } },
+            { "platformModels": ["azureml:demand-forecast-drift"],
+              "system": { "id": "demand-forecasting", "name": "Demand forecasting", "owner": "supply-chain@example.com", "exposure": "Internal",
+                          "affectsIndividuals": false, "euAiActRiskClass": "Minimal" } },
+            { "platformModels": ["sagemaker:credit-scoring"],
+              "system": { "id": "credit-scoring-aws", "name": "Credit scoring (AWS)", "owner": "aws-team@example.com", "exposure": "Public",
+                          "autonomy": "FullyAutomated", "affectsIndividuals": true, "euAiActRiskClass": "High" } }
+          ]
+        }
+        """;
+
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly TempFolder _folder;
 
@@ -54,8 +79,9 @@ public sealed class IntakeWorker : IAsyncDisposable
             ["Intake__AzureMl__Key"] = AzureKey,
             ["Intake__SageMaker__Key"] = SageMakerKey,
             ["Intake__Events__Key"] = EventsKey,
-            ["Catalog__Path"] = Path.Combine(Repository.Root, "deploy", "catalog", "systems.json"),
+            ["Catalog__Path"] = folder.File("systems.json"),
         };
+        await File.WriteAllTextAsync(folder.File("systems.json"), Catalog);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
