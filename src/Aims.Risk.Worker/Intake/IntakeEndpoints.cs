@@ -77,13 +77,28 @@ public static class IntakeEndpoints
         app.Use(async (context, next) =>
         {
             var port = context.RequestServices.GetRequiredService<IOptions<IntakeOptions>>().Value.Port;
-            if (context.Connection.LocalPort == port && !Paths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+            if (context.Connection.LocalPort != port)
+            {
+                await next(context);
+                return;
+            }
+
+            if (!Paths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             }
 
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+            {
+                // A fault of ours: logged in full, answered without internals whatever the environment.
+                context.RequestServices.GetRequiredService<IntakePipeline>().Failed(context.Request.Path.Value ?? "", ex);
+                await IntakeRequest.Error(StatusCodes.Status500InternalServerError, "the event could not be processed; retry later").ExecuteAsync(context);
+            }
         });
         // Only on the intake's port: the health port stays what an orchestrator probes and nothing else. The options
         // are read per request, so that a bad setting is reported by the validation at start, naming the key.

@@ -96,6 +96,11 @@ public sealed partial class IntakePipeline(
 
     public void Refused(string endpoint, int status, string reason) => LogRefused(endpoint, status, reason);
 
+    public void Failed(string endpoint, Exception exception) => LogFailed(endpoint, exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Intake {Endpoint}: the request failed; answered 500")]
+    private partial void LogFailed(string endpoint, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Intake {Endpoint}: event {EventId} of system {SystemId} ({ChangeType}) queued")]
     private partial void LogAccepted(string endpoint, Guid eventId, string systemId, ChangeType changeType);
 
