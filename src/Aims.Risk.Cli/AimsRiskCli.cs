@@ -25,6 +25,8 @@ public static class AimsRiskCli
             AssessCommand.Create(context),
             SchemaCommand.Create(context),
             RegisterCommand.Create(context),
+            RisksCommand.Create(context),
+            SoaCommand.Create(context),
             DbCommand.Create(context),
             CatalogCommand.Create(context),
         };

@@ -46,22 +46,16 @@ internal static class RegisterCommand
                 output.WriteLine(string.Join(',', Columns));
                 foreach (var entry in entries)
                 {
-                    output.WriteLine(string.Join(',', Values(entry).Select(Csv)));
+                    output.WriteLine(CsvText.Row(Values(entry)));
                 }
 
                 break;
             default:
                 output.WriteLine($"{entries.Count} entr{(entries.Count == 1 ? "y" : "ies")}");
-                var rows = entries
-                    .Select(e => new[] { e.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), e.SystemId, e.RuleId, e.Level.ToString(), e.Score.ToString(CultureInfo.InvariantCulture), e.Status.ToString(), e.DueBy?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-", e.Title })
-                    .Prepend(["CREATED (UTC)", "SYSTEM", "RULE", "LEVEL", "SCORE", "STATUS", "DUE", "TITLE"])
-                    .ToList();
-                var widths = Enumerable.Range(0, 7).Select(i => rows.Max(r => r[i].Length)).ToArray();
-                foreach (var row in rows)
-                {
-                    output.WriteLine(string.Join("  ", row.Take(7).Select((cell, i) => cell.PadRight(widths[i]))) + "  " + row[7]);
-                }
-
+                TextTable.Write(
+                    output,
+                    ["CREATED (UTC)", "SYSTEM", "RULE", "LEVEL", "SCORE", "STATUS", "DUE", "TITLE"],
+                    entries.Select(e => new[] { e.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), e.SystemId, e.RuleId, e.Level.ToString(), e.Score.ToString(CultureInfo.InvariantCulture), e.Status.ToString(), e.DueBy?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-", e.Title }));
                 break;
         }
     }
@@ -73,15 +67,4 @@ internal static class RegisterCommand
         e.Treatment.ToString(), e.Status.ToString(), e.TaskId?.ToString() ?? "", e.DueBy?.ToString("O", CultureInfo.InvariantCulture) ?? "",
         e.RuleSetVersion, e.RuleSetHash, string.Join(' ', e.Controls), e.Title, e.Rationale,
     ];
-
-    /// <summary>RFC 4180 quoting; a leading formula character is neutralised so a spreadsheet does not run it.</summary>
-    private static string Csv(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
 }

@@ -144,6 +144,7 @@ public static class RiskReconciler
         Impact = entry.Impact,
         Score = entry.Score,
         Level = entry.Level,
+        Controls = entry.Controls,
         ResidualLikelihood = risk?.ResidualLikelihood,
         ResidualImpact = risk?.ResidualImpact,
         ResidualLevel = risk?.ResidualLevel,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Storage;
 
 namespace Aims.Risk.Core.Rules;
 
@@ -103,7 +104,7 @@ public static partial class RuleSetLoader
 
         var before = errors.Count;
         var name = RequireString(json, "name", ManifestFile, null, errors);
-        var version = RequireString(json, "version", ManifestFile, null, errors);
+        var version = RequireString(json, "version", ManifestFile, null, errors, ColumnLimits.RuleSetVersion);
         if (version is not null && !SemanticVersionPattern().IsMatch(version))
         {
             errors.Add(new RuleSetError(ManifestFile, null, $"version '{version}' is not a semantic version (MAJOR.MINOR.PATCH)"));
@@ -400,7 +401,7 @@ public static partial class RuleSetLoader
             return null;
         }
 
-        var title = RequireString(props, "title", file, who, errors);
+        var title = RequireString(props, "title", file, who, errors, ColumnLimits.Title);
         var ruleCategory = RequireString(props, "category", file, who, errors);
         if (ruleCategory is not null && category is not null && ruleCategory != category)
         {
@@ -573,11 +574,19 @@ public static partial class RuleSetLoader
         return null;
     }
 
-    private static string? RequireString(JsonElement json, string key, string file, string? rule, List<RuleSetError> errors)
+    /// <summary><paramref name="maxLength"/>: the width of the register's column the value is stored in, if any.</summary>
+    private static string? RequireString(JsonElement json, string key, string file, string? rule, List<RuleSetError> errors, int maxLength = int.MaxValue)
     {
         if (json.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()))
         {
-            return value.GetString();
+            var text = value.GetString()!;
+            if (text.Length > maxLength)
+            {
+                errors.Add(new RuleSetError(file, rule, $"{key}: {text.Length} characters; the limit is {maxLength}"));
+                return null;
+            }
+
+            return text;
         }
 
         errors.Add(new RuleSetError(file, rule, $"{key}: a non-empty string is required"));

@@ -234,6 +234,7 @@ public abstract partial class DbRiskRegister
                         Impact = latest.Impact,
                         Score = latest.Score,
                         Level = latest.Level,
+                        Controls = latest.Controls,
                         DueBy = latest.DueBy,
                         OpenTaskId = latest.TaskId,
                         FirstSeenAt = risk?.FirstSeenAt ?? group.Min(e => e.CreatedAt),

@@ -28,6 +28,9 @@ public sealed record RiskRecord
 
     public required RiskLevel Level { get; init; }
 
+    /// <summary>The Annex A controls the latest firing cites (for the Statement of Applicability).</summary>
+    public IReadOnlyList<string> Controls { get; init; } = [];
+
     public int? ResidualLikelihood { get; init; }
 
     public int? ResidualImpact { get; init; }

@@ -8,7 +8,7 @@ namespace Aims.Risk.Core.Storage;
 public sealed partial class SqlServerRiskRegister
 {
     private const string RiskColumns = """
-        RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank,
+        RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank, Controls,
         ResidualLikelihood, ResidualImpact, ResidualLevel, AcceptedBy, AcceptedUntil, DueBy, OpenTaskId,
         FirstSeenAt, LastSeenAt, LastEventId, RuleSetVersion, RuleSetHash, OverdueNoticeFor, Version
         """;
@@ -50,10 +50,10 @@ public sealed partial class SqlServerRiskRegister
 
     [SqlParameters(typeof(RiskRow))]
     internal const string InsertRiskSql = """
-        INSERT INTO dbo.Risks (RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank,
+        INSERT INTO dbo.Risks (RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank, Controls,
                                ResidualLikelihood, ResidualImpact, ResidualLevel, AcceptedBy, AcceptedUntil, DueBy, OpenTaskId,
                                FirstSeenAt, LastSeenAt, LastEventId, RuleSetVersion, RuleSetHash, OverdueNoticeFor, Version)
-        VALUES (@RiskId, @SystemId, @RuleId, @Category, @Title, @Owner, @Status, @Likelihood, @Impact, @Score, @Level, @LevelRank,
+        VALUES (@RiskId, @SystemId, @RuleId, @Category, @Title, @Owner, @Status, @Likelihood, @Impact, @Score, @Level, @LevelRank, @Controls,
                 @ResidualLikelihood, @ResidualImpact, @ResidualLevel, @AcceptedBy, @AcceptedUntil, @DueBy, @OpenTaskId,
                 @FirstSeenAt, @LastSeenAt, @LastEventId, @RuleSetVersion, @RuleSetHash, @OverdueNoticeFor, @Version);
         """;
@@ -62,7 +62,7 @@ public sealed partial class SqlServerRiskRegister
     internal const string UpdateRiskSql = """
         UPDATE dbo.Risks
            SET Category = @Category, Title = @Title, Owner = @Owner, Status = @Status, Likelihood = @Likelihood, Impact = @Impact,
-               Score = @Score, Level = @Level, LevelRank = @LevelRank, ResidualLikelihood = @ResidualLikelihood,
+               Score = @Score, Level = @Level, LevelRank = @LevelRank, Controls = @Controls, ResidualLikelihood = @ResidualLikelihood,
                ResidualImpact = @ResidualImpact, ResidualLevel = @ResidualLevel, AcceptedBy = @AcceptedBy,
                AcceptedUntil = @AcceptedUntil, DueBy = @DueBy, OpenTaskId = @OpenTaskId, FirstSeenAt = @FirstSeenAt,
                LastSeenAt = @LastSeenAt, LastEventId = @LastEventId, RuleSetVersion = @RuleSetVersion,
@@ -233,6 +233,8 @@ public sealed partial class SqlServerRiskRegister
 
         public int? ResidualImpact { get; init; }
 
+        public string Controls { get; init; } = "";
+
         public string? ResidualLevel { get; init; }
 
         public string? AcceptedBy { get; init; }
@@ -275,6 +277,7 @@ public sealed partial class SqlServerRiskRegister
             LevelRank = checked((byte)RegisterValues.Rank(r.Level)),
             ResidualLikelihood = r.ResidualLikelihood,
             ResidualImpact = r.ResidualImpact,
+            Controls = RegisterValues.JoinControls(r.Controls),
             ResidualLevel = r.ResidualLevel?.ToString(),
             AcceptedBy = r.AcceptedBy,
             AcceptedUntil = Milliseconds(r.AcceptedUntil),
@@ -305,6 +308,7 @@ public sealed partial class SqlServerRiskRegister
             Level = RegisterValues.ParseName<RiskLevel>(Level),
             ResidualLikelihood = ResidualLikelihood,
             ResidualImpact = ResidualImpact,
+            Controls = RegisterValues.SplitControls(Controls),
             ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
             AcceptedBy = AcceptedBy,
             AcceptedUntil = AcceptedUntil,

@@ -8,7 +8,7 @@ namespace Aims.Risk.Core.Storage;
 public sealed partial class SqliteRiskRegister
 {
     private const string RiskColumns = """
-        RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank,
+        RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank, Controls,
         ResidualLikelihood, ResidualImpact, ResidualLevel, AcceptedBy, AcceptedUntil, DueBy, OpenTaskId,
         FirstSeenAt, LastSeenAt, LastEventId, RuleSetVersion, RuleSetHash, OverdueNoticeFor, Version
         """;
@@ -34,10 +34,10 @@ public sealed partial class SqliteRiskRegister
         """;
 
     private const string InsertRiskSql = """
-        INSERT INTO Risks (RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank,
+        INSERT INTO Risks (RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank, Controls,
                            ResidualLikelihood, ResidualImpact, ResidualLevel, AcceptedBy, AcceptedUntil, DueBy, OpenTaskId,
                            FirstSeenAt, LastSeenAt, LastEventId, RuleSetVersion, RuleSetHash, OverdueNoticeFor, Version)
-        VALUES (@RiskId, @SystemId, @RuleId, @Category, @Title, @Owner, @Status, @Likelihood, @Impact, @Score, @Level, @LevelRank,
+        VALUES (@RiskId, @SystemId, @RuleId, @Category, @Title, @Owner, @Status, @Likelihood, @Impact, @Score, @Level, @LevelRank, @Controls,
                 @ResidualLikelihood, @ResidualImpact, @ResidualLevel, @AcceptedBy, @AcceptedUntil, @DueBy, @OpenTaskId,
                 @FirstSeenAt, @LastSeenAt, @LastEventId, @RuleSetVersion, @RuleSetHash, @OverdueNoticeFor, @Version);
         """;
@@ -45,7 +45,7 @@ public sealed partial class SqliteRiskRegister
     private const string UpdateRiskSql = """
         UPDATE Risks
            SET Category = @Category, Title = @Title, Owner = @Owner, Status = @Status, Likelihood = @Likelihood, Impact = @Impact,
-               Score = @Score, Level = @Level, LevelRank = @LevelRank, ResidualLikelihood = @ResidualLikelihood,
+               Score = @Score, Level = @Level, LevelRank = @LevelRank, Controls = @Controls, ResidualLikelihood = @ResidualLikelihood,
                ResidualImpact = @ResidualImpact, ResidualLevel = @ResidualLevel, AcceptedBy = @AcceptedBy,
                AcceptedUntil = @AcceptedUntil, DueBy = @DueBy, OpenTaskId = @OpenTaskId, FirstSeenAt = @FirstSeenAt,
                LastSeenAt = @LastSeenAt, LastEventId = @LastEventId, RuleSetVersion = @RuleSetVersion,
@@ -218,6 +218,8 @@ public sealed partial class SqliteRiskRegister
 
         public long? ResidualImpact { get; init; }
 
+        public string Controls { get; init; } = "";
+
         public string? ResidualLevel { get; init; }
 
         public string? AcceptedBy { get; init; }
@@ -260,6 +262,7 @@ public sealed partial class SqliteRiskRegister
             LevelRank = RegisterValues.Rank(r.Level),
             ResidualLikelihood = r.ResidualLikelihood,
             ResidualImpact = r.ResidualImpact,
+            Controls = RegisterValues.JoinControls(r.Controls),
             ResidualLevel = r.ResidualLevel?.ToString(),
             AcceptedBy = r.AcceptedBy,
             AcceptedUntil = Format(r.AcceptedUntil),
@@ -290,6 +293,7 @@ public sealed partial class SqliteRiskRegister
             Level = RegisterValues.ParseName<RiskLevel>(Level),
             ResidualLikelihood = ResidualLikelihood is { } rl ? checked((int)rl) : null,
             ResidualImpact = ResidualImpact is { } ri ? checked((int)ri) : null,
+            Controls = RegisterValues.SplitControls(Controls),
             ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
             AcceptedBy = AcceptedBy,
             AcceptedUntil = ParseOptionalTimestamp(AcceptedUntil),

@@ -10,8 +10,9 @@ using RabbitMQ.Client;
 namespace Aims.Risk.IntegrationTests.Reliability;
 
 /// <summary>
-/// N distinct events built from the shipped examples (a new eventId each), with what the evaluator says each
-/// must produce: its rule ids and the task ids of the findings that need treatment.
+/// N distinct events built from the shipped examples (a new eventId each, and a system of its own, so that each event
+/// opens its own risks and requests their tasks), with what the evaluator says each must produce: its rule ids and
+/// the task ids of the findings that need treatment.
 /// </summary>
 public sealed class EventBatch
 {
@@ -35,6 +36,7 @@ public sealed class EventBatch
             var json = examples[i % examples.Count].DeepClone().AsObject();
             var eventId = Guid.NewGuid();
             json["eventId"] = eventId.ToString();
+            json["system"]!["id"] = $"{json["system"]!["id"]}-{i}";
             var body = Encoding.UTF8.GetBytes(json.ToJsonString());
             var findings = evaluator.Evaluate(AiSystemChangedReader.Read(body, TimeProvider.System), ruleSet).Findings;
             events.Add(new ExpectedEvent(

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Aims.Risk.Core.Consumers;
+using Aims.Risk.Core.Rules;
 using Aims.Risk.IntegrationTests.Broker;
 using Aims.Risk.IntegrationTests.Worker;
 using Microsoft.Data.Sqlite;
@@ -12,6 +13,8 @@ namespace Aims.Risk.IntegrationTests.Reliability;
 [Collection(RabbitMqCollectionDefinition.Name)]
 public sealed class HealthEndpointTests(RabbitMqFixture broker, ITestOutputHelper output)
 {
+    private static readonly string ShippedVersion = RuleSetLoader.Load(Repository.Rules).Version;
+
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     [Fact]
@@ -29,7 +32,7 @@ public sealed class HealthEndpointTests(RabbitMqFixture broker, ITestOutputHelpe
         Assert.Equal(200, ready.StatusCode);
         Assert.Equal("Healthy", ready.Status);
         Assert.Equal(("Healthy", "Healthy", "Healthy"), (ready.CheckStatus("broker"), ready.CheckStatus("store"), ready.CheckStatus("rules")));
-        Assert.Contains("rule set 1.0.0 is active", ready.CheckDescription("rules"), StringComparison.Ordinal);
+        Assert.Contains($"rule set {ShippedVersion} is active", ready.CheckDescription("rules"), StringComparison.Ordinal);
         Assert.Equal(200, (int)live.StatusCode);
         folder.Keep = false;
     }
@@ -100,7 +103,7 @@ public sealed class HealthEndpointTests(RabbitMqFixture broker, ITestOutputHelpe
 
         Assert.Equal(200, degraded.StatusCode);
         Assert.Equal("Degraded", degraded.Status);
-        Assert.Contains("rule set 1.0.0 is active, but the folder's latest content was refused", degraded.CheckDescription("rules"), StringComparison.Ordinal);
+        Assert.Contains($"rule set {ShippedVersion} is active, but the folder's latest content was refused", degraded.CheckDescription("rules"), StringComparison.Ordinal);
         Assert.Contains("privacy.json", degraded.CheckDescription("rules"), StringComparison.Ordinal);
         folder.Keep = false;
     }

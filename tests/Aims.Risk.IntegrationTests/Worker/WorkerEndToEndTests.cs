@@ -75,7 +75,7 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
             Assert.Equal($"{finding.Category}.{finding.Level}".ToLowerInvariant(), message.RoutingKey);
             Assert.Equal((eventId, "cv-screening", finding.Level, finding.Score, finding.Treatment), (task.EventId, task.SystemId, task.Level, task.Score, task.Treatment));
             Assert.Equal(finding.Controls, task.Controls);
-            Assert.Equal("1.0.0", task.RuleSetVersion);
+            Assert.Equal(RuleSetLoader.Load(Repository.Rules).Version, task.RuleSetVersion);
             Assert.False(string.IsNullOrWhiteSpace(task.Rationale));
             Assert.True(task.DueBy > task.CreatedAt);
             using var body = JsonDocument.Parse(message.Body);

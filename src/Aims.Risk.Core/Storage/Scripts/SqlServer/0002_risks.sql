@@ -37,6 +37,7 @@ BEGIN
         Score              int               NOT NULL,
         Level              nvarchar(16)      NOT NULL,
         LevelRank          tinyint           NOT NULL,
+        Controls           nvarchar(1000)    NOT NULL,
         ResidualLikelihood int               NULL CONSTRAINT CK_Risks_ResidualLikelihood CHECK (ResidualLikelihood BETWEEN 1 AND 5),
         ResidualImpact     int               NULL CONSTRAINT CK_Risks_ResidualImpact CHECK (ResidualImpact BETWEEN 1 AND 5),
         ResidualLevel      nvarchar(16)      NULL,

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS Risks
     Score              INTEGER NOT NULL,
     Level              TEXT    NOT NULL,
     LevelRank          INTEGER NOT NULL,
+    Controls           TEXT    NOT NULL,
     ResidualLikelihood INTEGER NULL CHECK (ResidualLikelihood BETWEEN 1 AND 5),
     ResidualImpact     INTEGER NULL CHECK (ResidualImpact BETWEEN 1 AND 5),
     ResidualLevel      TEXT    NULL,
