@@ -38,6 +38,7 @@ public static class Extensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RiskSweepService>();
+        services.AddHostedService<UnroutedTasksTopology>();
         services.AddRiskMessaging();
         services.AddHealthChecks()
             .AddCheck<RiskRegisterHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(10))

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,9 +14,6 @@ namespace Aims.Risk.Core.Rules;
 public static class RuleTestRunner
 {
     public const string TestsFolder = "tests";
-
-    /// <summary>One evaluation of one rule on one small event; far above what a sane predicate needs.</summary>
-    public static readonly TimeSpan MaxRuleEvaluationTime = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Bytes one evaluation of one rule (its expression, and its rationale when it fires) may allocate on a test
@@ -56,7 +52,9 @@ public static class RuleTestRunner
                         continue;
                     }
 
-                    var watch = Stopwatch.StartNew();
+                    // Bounded by work, not by the clock: the step budget stops a runaway expression (it throws, reported
+                    // below) and the allocation bound catches text or collections built per item. A wall-clock limit here
+                    // refused sound rule sets whenever the machine was busy.
                     var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                     bool result;
                     try
@@ -80,11 +78,6 @@ public static class RuleTestRunner
                     if (allocated > MaxRuleAllocatedBytes)
                     {
                         failures.Add(new RuleSetError(rule.Definition.File, id, $"allocated {allocated / 1024 / 1024.0:0.0} MB on case '{testCase.Name}'; the limit is {MaxRuleAllocatedBytes / 1024 / 1024} MB"));
-                    }
-
-                    if (watch.Elapsed > MaxRuleEvaluationTime)
-                    {
-                        failures.Add(new RuleSetError(rule.Definition.File, id, $"took {watch.Elapsed.TotalMilliseconds:0} ms on case '{testCase.Name}'; the limit is {MaxRuleEvaluationTime.TotalMilliseconds:0} ms"));
                     }
 
                     (result ? fired : notFired).Add(id);

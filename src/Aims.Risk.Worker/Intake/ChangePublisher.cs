@@ -67,17 +67,7 @@ public sealed class ChangePublisher(IOptions<RabbitMqOptions> rabbit) : IAsyncDi
                 _connection = null;
             }
 
-            var options = rabbit.Value;
-            var factory = new ConnectionFactory
-            {
-                HostName = options.Host,
-                Port = options.Port,
-                VirtualHost = options.VirtualHost,
-                UserName = options.Username,
-                Password = options.Password,
-                ClientProvidedName = "aims-risk intake",
-                Ssl = new SslOption { Enabled = options.UseTls, ServerName = options.TlsServerName ?? options.Host },
-            };
+            var factory = rabbit.Value.CreateConnectionFactory("aims-risk intake");
             _connection = await factory.CreateConnectionAsync(cancellationToken);
             return _connection;
         }
