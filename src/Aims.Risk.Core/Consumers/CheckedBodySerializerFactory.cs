@@ -33,21 +33,11 @@ public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, Check
             throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {ex.Message}");
         }
 
-        var reader = new Utf8JsonReader(body);
-        using var envelope = JsonDocument.ParseValue(ref reader);
-        if (envelope.RootElement.ValueKind != JsonValueKind.Object)
+        var message = new Utf8JsonReader(body[AiSystemChangedReader.EnvelopeMessage(body)]);
+        message.Read();
+        if (message.TokenType != JsonTokenType.StartObject)
         {
-            throw new InvalidEventException($"the MassTransit envelope is a JSON {envelope.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object");
-        }
-
-        if (!envelope.RootElement.TryGetProperty("message", out var message))
-        {
-            throw new InvalidEventException("the MassTransit envelope has no 'message'");
-        }
-
-        if (message.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidEventException($"the MassTransit envelope's 'message' is a JSON {message.ValueKind.ToString().ToLowerInvariant()}; an AiSystemChanged object is required");
+            throw new InvalidEventException($"the MassTransit envelope's 'message' is a JSON {AiSystemChangedReader.KindOf(message.TokenType)}; an AiSystemChanged object is required");
         }
     };
 
@@ -64,6 +54,13 @@ public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, Check
         public ConsumeContext Deserialize(ReceiveContext receiveContext)
         {
             ArgumentNullException.ThrowIfNull(receiveContext);
+
+            // The default deserializer receives every content type that no other one claims: refuse the ones not listed.
+            if (AcceptedContentTypes.Refusal(receiveContext.ContentType) is { } refusal)
+            {
+                throw new InvalidEventException(refusal);
+            }
+
             check(receiveContext.Body.GetBytes());
             return inner.Deserialize(receiveContext);
         }
