@@ -25,4 +25,7 @@ public sealed class CompiledRule
     public bool Fires(AiSystemChanged normalized) => _predicate(normalized);
 
     public string RenderRationale(AiSystemChanged normalized) => _rationale.Render(normalized);
+
+    /// <summary>Renders the rationale within what is left of the event's <paramref name="budget"/>.</summary>
+    public string RenderRationale(AiSystemChanged normalized, RationaleBudget budget) => _rationale.Render(normalized, budget);
 }

@@ -36,9 +36,17 @@ internal sealed class RuleExpressionCompiler
         Compile<bool>(expression, typeof(bool));
 
     public Func<AiSystemChanged, object?> CompileValue(string expression) =>
-        Compile<object?>(expression, returnType: null);
+        CompileValue(expression, out _);
 
-    private Func<AiSystemChanged, T> Compile<T>(string expression, Type? returnType)
+    /// <param name="expression">The expression.</param>
+    /// <param name="valueType">The expression's static type, before it is boxed to object.</param>
+    public Func<AiSystemChanged, object?> CompileValue(string expression, out Type valueType) =>
+        Compile<object?>(expression, returnType: null, out valueType);
+
+    private Func<AiSystemChanged, T> Compile<T>(string expression, Type? returnType) =>
+        Compile<T>(expression, returnType, out _);
+
+    private Func<AiSystemChanged, T> Compile<T>(string expression, Type? returnType, out Type bodyType)
     {
         if (ExpressionGuard.CheckText(expression) is { } textProblem)
         {
@@ -64,6 +72,7 @@ internal sealed class RuleExpressionCompiler
             throw new RuleExpressionException(treeProblem);
         }
 
+        bodyType = body.Type;
         if (body.Type != typeof(T))
         {
             body = Expression.Convert(body, typeof(T));

@@ -44,7 +44,9 @@ public static partial class RuleSetLoader
 
     /// <summary>Loads and validates the rule set in <paramref name="directory"/>.</summary>
     /// <exception cref="RuleSetValidationException">Anything is wrong; <see cref="RuleSetValidationException.Errors"/> lists it all.</exception>
-    public static RuleSet Load(string directory)
+    /// <param name="directory">The rule set folder.</param>
+    /// <param name="maxRules">The most enabled rules accepted (<see cref="RulesOptions.MaxRules"/>).</param>
+    public static RuleSet Load(string directory, int maxRules = RulesOptions.DefaultMaxRules)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var root = Path.GetFullPath(directory);
@@ -73,6 +75,10 @@ public static partial class RuleSetLoader
             if (rules.Count == 0 && errors.Count == 0)
             {
                 errors.Add(new RuleSetError(ManifestFile, null, "the rule set has no enabled rules"));
+            }
+            else if (rules.Count > maxRules)
+            {
+                errors.Add(new RuleSetError(ManifestFile, null, $"the rule set has {rules.Count} enabled rules; the limit is {maxRules} ({RulesOptions.SectionName}:{nameof(RulesOptions.MaxRules)})"));
             }
         }
 

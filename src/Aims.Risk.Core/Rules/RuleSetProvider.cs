@@ -75,7 +75,7 @@ public sealed partial class RuleSetProvider(
         RuleSet ruleSet;
         try
         {
-            ruleSet = RuleSetLoader.Load(path);
+            ruleSet = RuleSetLoader.Load(path, options.Value.MaxRules);
         }
         catch (RuleSetValidationException ex)
         {

@@ -18,6 +18,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
         var criteria = ruleSet.Criteria;
         List<Finding>? findings = null;
         List<RuleEvaluationError>? errors = null;
+        var rationaleBudget = new RationaleBudget(RationaleBudget.DefaultChars);
 
         foreach (var rule in ruleSet.Rules)
         {
@@ -46,7 +47,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
                 RuleId = definition.Id,
                 Category = definition.Category,
                 Title = definition.Title,
-                Rationale = rule.RenderRationale(normalized),
+                Rationale = rule.RenderRationale(normalized, rationaleBudget),
                 Likelihood = definition.Likelihood,
                 Impact = definition.Impact,
                 Score = RiskCriteria.Score(definition.Likelihood, definition.Impact),
