@@ -19,7 +19,7 @@ public static partial class RuleSetLoader
     /// <summary>The categories of DESIGN.md; each workflow is one of them.</summary>
     public static readonly IReadOnlyList<string> Categories = ["ethics", "security", "privacy", "robustness"];
 
-    private const int MaxFileBytes = 1 << 20;
+    private const int MaxFileBytes = RuleFolderFile.MaxBytes;
 
     private const string SchemaPrefix = "schema: ";
 
@@ -479,26 +479,9 @@ public static partial class RuleSetLoader
     private static JsonElement? ReadJson(string root, string file, string what, List<RuleSetError> errors, List<(string, string)> files)
     {
         var path = Path.Combine(root, file);
-        if (!File.Exists(path))
+        if (RuleFolderFile.TryRead(path, out var problem, MaxFileBytes) is not { } text)
         {
-            errors.Add(new RuleSetError(file, null, $"the {what} file does not exist"));
-            return null;
-        }
-
-        if (new FileInfo(path).Length > MaxFileBytes)
-        {
-            errors.Add(new RuleSetError(file, null, $"the file is larger than {MaxFileBytes / 1024} KiB"));
-            return null;
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
-        {
-            errors.Add(new RuleSetError(file, null, $"cannot be read: {ex.Message}"));
+            errors.Add(new RuleSetError(file, null, problem == "does not exist" ? $"the {what} file does not exist" : $"the {what} file {problem}"));
             return null;
         }
 
@@ -621,7 +604,7 @@ public static partial class RuleSetLoader
             ? parsed
             : null;
 
-    private static bool IsInside(string root, string file)
+    internal static bool IsInside(string root, string file)
     {
         if (Path.IsPathRooted(file))
         {
