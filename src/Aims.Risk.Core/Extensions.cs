@@ -76,6 +76,9 @@ public static class Extensions
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<AiSystemChangedConsumer, AiSystemChangedConsumerDefinition>();
+
+            // No outbound call to any vendor: MassTransit would otherwise report usage to its publisher.
+            bus.DisableUsageTelemetry();
             bus.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = "broker";
