@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.IO;
 
 namespace Aims.Risk.Core.Rules;
 
@@ -19,7 +20,7 @@ public static partial class RuleSetLoader
     /// <summary>The categories of DESIGN.md; each workflow is one of them.</summary>
     public static readonly IReadOnlyList<string> Categories = ["ethics", "security", "privacy", "robustness"];
 
-    private const int MaxFileBytes = RuleFolderFile.MaxBytes;
+    private const int MaxFileBytes = BoundedFile.MaxBytes;
 
     private const string SchemaPrefix = "schema: ";
 
@@ -479,7 +480,7 @@ public static partial class RuleSetLoader
     private static JsonElement? ReadJson(string root, string file, string what, List<RuleSetError> errors, List<(string, string)> files)
     {
         var path = Path.Combine(root, file);
-        if (RuleFolderFile.TryRead(path, out var problem, MaxFileBytes) is not { } text)
+        if (BoundedFile.TryRead(path, out var problem, MaxFileBytes) is not { } text)
         {
             errors.Add(new RuleSetError(file, null, problem == "does not exist" ? $"the {what} file does not exist" : $"the {what} file {problem}"));
             return null;

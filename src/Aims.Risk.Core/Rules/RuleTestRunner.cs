@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
+using Aims.Risk.Core.IO;
 
 namespace Aims.Risk.Core.Rules;
 
@@ -118,7 +119,7 @@ public static class RuleTestRunner
         JsonNode? root;
         try
         {
-            if (RuleFolderFile.TryRead(path, out var problem) is not { } text)
+            if (BoundedFile.TryRead(path, out var problem) is not { } text)
             {
                 failures.Add(new RuleSetError(file, null, problem!));
                 return cases;
@@ -175,7 +176,7 @@ public static class RuleTestRunner
                 throw new InvalidDataException($"base '{baseName}' must be a file inside the rule set folder");
             }
 
-            var baseText = RuleFolderFile.TryRead(basePath, out var problem, AiSystemChangedReader.DefaultMaxBytes)
+            var baseText = BoundedFile.TryRead(basePath, out var problem, AiSystemChangedReader.DefaultMaxBytes)
                 ?? throw new InvalidDataException($"base '{baseName}' {problem}");
             var baseEvent = JsonNode.Parse(baseText) ?? throw new InvalidDataException($"base {baseNode} is JSON null");
             change = change is null ? baseEvent : MergePatch(baseEvent, change);

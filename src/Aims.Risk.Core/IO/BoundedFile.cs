@@ -1,21 +1,35 @@
 using System.Text;
 
-namespace Aims.Risk.Core.Rules;
+namespace Aims.Risk.Core.IO;
 
 /// <summary>
-/// Reads a file of the rule set folder, which is input like any other: a name may be a dangling symbolic link, a FIFO
-/// or a device (reading either would block the reload for ever or never end), or a file far larger than a rule file.
+/// Reads a file named by input (the rule set folder, the command line's arguments): a name may be a dangling symbolic
+/// link, a FIFO or a device (reading either would block for ever or never end), or a file far larger than expected.
 /// Nothing is opened that is not a regular, non-empty file, and no more than the limit is ever read.
 /// </summary>
-internal static class RuleFolderFile
+public static class BoundedFile
 {
-    /// <summary>The largest rule, criteria, manifest or test file read.</summary>
+    /// <summary>The default limit: the largest rule, criteria, manifest or test file read.</summary>
     public const int MaxBytes = 1 << 20;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The file's text, or null with <paramref name="problem"/> saying why it cannot be read.</summary>
+    /// <summary>The file's text (strict UTF-8), or null with <paramref name="problem"/> saying why it cannot be read.</summary>
     public static string? TryRead(string path, out string? problem, int maxBytes = MaxBytes)
+    {
+        try
+        {
+            return TryReadBytes(path, out problem, maxBytes) is { } bytes ? StrictUtf8.GetString(bytes) : null;
+        }
+        catch (DecoderFallbackException ex)
+        {
+            problem = $"cannot be read: {ex.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>The file's bytes, or null with <paramref name="problem"/> saying why it cannot be read.</summary>
+    public static byte[]? TryReadBytes(string path, out string? problem, int maxBytes = MaxBytes)
     {
         FileInfo file;
         try
@@ -61,9 +75,9 @@ internal static class RuleFolderFile
             }
 
             problem = null;
-            return StrictUtf8.GetString(buffer, 0, length);
+            return buffer[..length];
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             problem = $"cannot be read: {ex.Message}";
             return null;
