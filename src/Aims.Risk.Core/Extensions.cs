@@ -116,6 +116,10 @@ public static class Extensions
                     e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), CheckedBodySerializerFactory.Envelope(worker.MaxMessageBytes)));
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
+
+                    // A refused message goes to the error queue and nowhere else: no Fault message is generated, so an
+                    // envelope's faultAddress or responseAddress (attacker input) never makes the worker declare or send anything.
+                    e.ConfigureError(x => x.UseFilter(new MassTransit.Middleware.ErrorTransportFilter()));
                     e.PrefetchCount = worker.PrefetchCount;
                     if (worker.QuorumQueue)
                     {

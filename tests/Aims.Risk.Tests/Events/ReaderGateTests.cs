@@ -228,6 +228,8 @@ public sealed class ReaderGateTests
     [InlineData("""{"message":{},"message":{}}""", "more than one 'message'")]
     [InlineData("""[{"message":{}}]""", "is a JSON array, not an object")]
     [InlineData("""{"message":{""", "not valid JSON")]
+    [InlineData("""{"faultAddress":"rabbitmq://h/x","message":{}}""", "names a faultAddress")]
+    [InlineData("""{"message":{},"responseAddress":"rabbitmq://h/x"}""", "names a responseAddress")]
     public void An_envelope_without_exactly_one_message_is_refused(string envelope, string expected)
     {
         var ex = Assert.Throws<InvalidEventException>(() => AiSystemChangedReader.EnvelopeMessage(Encoding.UTF8.GetBytes(envelope)));
