@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -10,15 +9,14 @@ namespace Aims.Risk.Core.Rules;
 
 /// <summary>
 /// Runs the rule tests of <c>rules/tests/*.json</c>: example events with the rules they must and must not
-/// fire. Every rule must be fired by one case and not fired by another. A rule that takes too long on a
-/// test event fails too: runaway expressions are caught before they reach production.
+/// fire. Every rule must be fired by one case and not fired by another. A rule that runs out of its step budget
+/// (<see cref="RuleStepBudget"/>) or allocates beyond <see cref="MaxRuleAllocatedBytes"/> on a test event fails too:
+/// runaway expressions are caught before they reach production, by counts that do not depend on the machine's load
+/// (a wall-clock limit here failed good rule sets on a busy machine).
 /// </summary>
 public static class RuleTestRunner
 {
     public const string TestsFolder = "tests";
-
-    /// <summary>One evaluation of one rule on one small event; far above what a sane predicate needs.</summary>
-    public static readonly TimeSpan MaxRuleEvaluationTime = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Bytes one evaluation of one rule (its expression, and its rationale when it fires) may allocate on a test
@@ -57,7 +55,6 @@ public static class RuleTestRunner
                         continue;
                     }
 
-                    var watch = Stopwatch.StartNew();
                     var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                     bool result;
                     try
@@ -80,11 +77,6 @@ public static class RuleTestRunner
                     if (allocated > MaxRuleAllocatedBytes)
                     {
                         failures.Add(new RuleSetError(rule.Definition.File, id, $"allocated {allocated / 1024 / 1024.0:0.0} MB on case '{testCase.Name}'; the limit is {MaxRuleAllocatedBytes / 1024 / 1024} MB"));
-                    }
-
-                    if (watch.Elapsed > MaxRuleEvaluationTime)
-                    {
-                        failures.Add(new RuleSetError(rule.Definition.File, id, $"took {watch.Elapsed.TotalMilliseconds:0} ms on case '{testCase.Name}'; the limit is {MaxRuleEvaluationTime.TotalMilliseconds:0} ms"));
                     }
 
                     (result ? fired : notFired).Add(id);
