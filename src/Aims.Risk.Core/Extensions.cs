@@ -9,6 +9,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Aims.Risk.Core;
@@ -88,6 +89,7 @@ public static class Extensions
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
                 var worker = context.GetRequiredService<IOptions<RiskWorkerOptions>>().Value;
+                var refusals = context.GetRequiredService<ILoggerFactory>().CreateLogger<CheckedBodySerializerFactory>();
                 cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
                 {
                     h.Username(rabbit.Username);
@@ -112,8 +114,8 @@ public static class Extensions
                 {
                     // Publishers send plain JSON with or without content_type; enveloped messages still work.
                     // Both deserializers check the body first, so that a refusal says what is wrong (see CheckedBodySerializerFactory).
-                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes)), isDefault: true);
-                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), CheckedBodySerializerFactory.Envelope(worker.MaxMessageBytes)));
+                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes), refusals), isDefault: true);
+                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), CheckedBodySerializerFactory.Envelope(worker.MaxMessageBytes), refusals));
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
 

@@ -19,6 +19,11 @@ public static class LoggingFormat
             _ => throw new InvalidOperationException($"{Key} must be json or text, not '{format}'"),
         };
         builder.Configuration["Logging:Console:FormatterName"] = formatter;
+        if (formatter == "simple")
+        {
+            // One line per entry, as in the JSON format: a refusal is one line a person can grep.
+            builder.Configuration["Logging:Console:FormatterOptions:SingleLine"] = "true";
+        }
 
         // The host's own report of a start-up failure carries the whole stack; Program prints the cause in one line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);

@@ -2,6 +2,8 @@ using System.Net.Mime;
 using System.Text.Json;
 using Aims.Risk.Core.Events;
 using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aims.Risk.Core.Consumers;
 
@@ -11,7 +13,7 @@ namespace Aims.Risk.Core.Consumers;
 /// the object", "Value cannot be null. (Parameter 'envelope')") do not tell a publisher what is wrong; the check
 /// throws an <see cref="InvalidEventException"/> that does, and that becomes the error queue's reason.
 /// </summary>
-public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, CheckedBodySerializerFactory.BodyCheck check) : ISerializerFactory
+public sealed partial class CheckedBodySerializerFactory(ISerializerFactory inner, CheckedBodySerializerFactory.BodyCheck check, ILogger? logger = null) : ISerializerFactory
 {
     /// <summary>Throws <see cref="InvalidEventException"/> when the body cannot be what the deserializer expects.</summary>
     public delegate void BodyCheck(ReadOnlySpan<byte> body);
@@ -43,9 +45,13 @@ public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, Check
 
     public IMessageSerializer CreateSerializer() => inner.CreateSerializer();
 
-    public IMessageDeserializer CreateDeserializer() => new Deserializer(inner.CreateDeserializer(), check);
+    public IMessageDeserializer CreateDeserializer() => new Deserializer(inner.CreateDeserializer(), check, logger ?? NullLogger.Instance);
 
-    private sealed class Deserializer(IMessageDeserializer inner, BodyCheck check) : IMessageDeserializer
+    /// <summary>The refusal's one log line: the reason, no stack trace (MassTransit's own fault log is silenced in the settings).</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} refused to the error queue: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string? messageId, string reason);
+
+    private sealed class Deserializer(IMessageDeserializer inner, BodyCheck check, ILogger logger) : IMessageDeserializer
     {
         public ContentType ContentType => inner.ContentType;
 
@@ -55,13 +61,22 @@ public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, Check
         {
             ArgumentNullException.ThrowIfNull(receiveContext);
 
-            // The default deserializer receives every content type that no other one claims: refuse the ones not listed.
-            if (AcceptedContentTypes.Refusal(receiveContext.ContentType) is { } refusal)
+            try
             {
-                throw new InvalidEventException(refusal);
+                // The default deserializer receives every content type that no other one claims: refuse the ones not listed.
+                if (AcceptedContentTypes.Refusal(receiveContext.ContentType) is { } refusal)
+                {
+                    throw new InvalidEventException(refusal);
+                }
+
+                check(receiveContext.Body.GetBytes());
+            }
+            catch (InvalidEventException ex)
+            {
+                LogRefused(logger, receiveContext.TransportHeaders.Get<string>("MessageId") ?? receiveContext.GetMessageId()?.ToString(), ex.Message);
+                throw;
             }
 
-            check(receiveContext.Body.GetBytes());
             return inner.Deserialize(receiveContext);
         }
 
