@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +19,24 @@ internal sealed record CliContext(TextWriter Output, TextWriter Error, IConfigur
 
     public string RulesPath(ParseResult result, Option<string?> option) =>
         result.GetValue(option) ?? Configuration["Rules:Path"] ?? "rules";
+
+    /// <summary><c>Rules:MaxRules</c> as the worker reads it; null (after saying why) when it is not a valid number.</summary>
+    public int? MaxRules()
+    {
+        var key = $"{RulesOptions.SectionName}:{nameof(RulesOptions.MaxRules)}";
+        if (Configuration[key] is not { } text)
+        {
+            return RulesOptions.DefaultMaxRules;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 100_000)
+        {
+            return value;
+        }
+
+        Error.WriteLine($"{key} must be from 1 to 100000, not '{text}'");
+        return null;
+    }
 
     /// <summary>The configured register; a bad setting throws an options error naming the key.</summary>
     public CliStorage CreateStorage()

@@ -31,7 +31,10 @@ public sealed class AttributeValueConverter : JsonConverter<AttributeValue>
         reader.TokenType switch
         {
             JsonTokenType.String => AttributeValue.Of(reader.GetString()!),
-            JsonTokenType.Number => AttributeValue.Of(reader.GetDouble()),
+            // A number beyond a double's range would be read as infinity, which the canonical payload cannot be written with.
+            JsonTokenType.Number => reader.TryGetDouble(out var number) && double.IsFinite(number)
+                ? AttributeValue.Of(number)
+                : throw new JsonException("an attribute number must be within the range of a double (about ±1.8e308)"),
             JsonTokenType.True => AttributeValue.Of(true),
             JsonTokenType.False => AttributeValue.Of(false),
             _ => throw new JsonException($"an attribute must be a string, a number or a boolean, not {reader.TokenType}"),

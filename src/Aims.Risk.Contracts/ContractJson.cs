@@ -24,6 +24,7 @@ public static class ContractJson
             AllowDuplicateProperties = false,
             MaxDepth = MaxDepth,
         };
+        options.Converters.Add(new OffsetDateTimeConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

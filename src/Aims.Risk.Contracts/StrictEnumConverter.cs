@@ -1,10 +1,41 @@
+using System.Collections.Frozen;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Aims.Risk.Contracts;
 
 /// <summary>
-/// Enums travel as their names. Numbers are refused: <c>"changeType": 3</c> is almost always a
-/// publisher bug, and accepting it would let an out-of-range value through.
+/// Enums travel as exactly one of their names, in any letter case. Everything else is refused: numbers
+/// (<c>"changeType": 3</c> is almost always a publisher bug, and would let an out-of-range value through), and
+/// the forms .NET's own enum parsing also accepts — comma-combined flags (<c>"Internal, Public"</c>, read as a third
+/// value) and names padded with whitespace — which would be stored as a value the publisher never sent.
 /// </summary>
-public sealed class StrictEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false)
-    where TEnum : struct, Enum;
+public sealed class StrictEnumConverter<TEnum> : JsonConverter<TEnum>
+    where TEnum : struct, Enum
+{
+    private static readonly FrozenDictionary<string, TEnum> ByName =
+        Enum.GetValues<TEnum>().ToFrozenDictionary(v => v.ToString(), StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<TEnum, string> Names =
+        Enum.GetValues<TEnum>().ToFrozenDictionary(v => v, v => v.ToString());
+
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        // A JsonException without a message: the serializer fills in the type and the path, which callers turn into
+        // "expected one of" the names.
+        if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } name || !ByName.TryGetValue(name, out var value))
+        {
+            throw new JsonException();
+        }
+
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(Names.TryGetValue(value, out var name)
+            ? name
+            : throw new JsonException($"{value} is not a defined {typeof(TEnum).Name}"));
+    }
+}

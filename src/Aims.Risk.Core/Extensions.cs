@@ -10,6 +10,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Aims.Risk.Core;
@@ -83,6 +84,9 @@ public static class Extensions
         {
             bus.AddConsumer<AiSystemChangedConsumer, AiSystemChangedConsumerDefinition>();
             bus.AddConsumer<RiskTreatmentUpdatedConsumer, RiskTreatmentUpdatedConsumerDefinition>();
+
+            // No outbound call to any vendor: MassTransit would otherwise report usage to its publisher.
+            bus.DisableUsageTelemetry();
             bus.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = "broker";
@@ -92,6 +96,7 @@ public static class Extensions
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
                 var worker = context.GetRequiredService<IOptions<RiskWorkerOptions>>().Value;
+                var refusals = context.GetRequiredService<ILoggerFactory>().CreateLogger<CheckedBodySerializerFactory>();
                 cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
                 {
                     h.Username(rabbit.Username);
@@ -128,11 +133,15 @@ public static class Extensions
                 {
                     // Publishers send plain JSON with or without content_type; enveloped messages still work.
                     // Both deserializers check the body first, so that a refusal says what is wrong (see CheckedBodySerializerFactory).
-                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes)), isDefault: true);
-                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), CheckedBodySerializerFactory.Envelope(worker.MaxMessageBytes)));
-                    e.AddDeserializer(new CloudEventSerializerFactory(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes))));
+                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes), refusals), isDefault: true);
+                    e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), CheckedBodySerializerFactory.Envelope(worker.MaxMessageBytes), refusals));
+                    e.AddDeserializer(new CloudEventSerializerFactory(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes), refusals)));
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
+
+                    // A refused message goes to the error queue and nowhere else: no Fault message is generated, so an
+                    // envelope's faultAddress or responseAddress (attacker input) never makes the worker declare or send anything.
+                    e.ConfigureError(x => x.UseFilter(new MassTransit.Middleware.ErrorTransportFilter()));
                     e.PrefetchCount = worker.PrefetchCount;
                     if (worker.QuorumQueue)
                     {

@@ -7,14 +7,35 @@ if (args is [HealthProbe.Argument, ..])
     return await HealthProbe.RunAsync(args);
 }
 
-// appsettings.json ships beside the binaries; relative paths in settings (Rules:Path, the SQLite file) are the working directory's.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddRiskAssessment();
-builder.AddRiskTelemetry();
-builder.AddRiskHealthEndpoints();
-builder.AddRiskIntake();
-var app = builder.Build();
-app.MapRiskHealthEndpoints();
-app.MapRiskIntake();
-await app.RunAsync();
+// Every way the worker stops for good ends with one line naming the cause and a non-zero exit code: a bad setting, a
+// refused rule set, a service that failed while running. Not an unhandled exception's abort and stack dump.
+WebApplication app;
+try
+{
+    // appsettings.json ships beside the binaries; relative paths in settings (Rules:Path, the SQLite file) are the working directory's.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddRiskLogging();
+    builder.AddRiskAssessment();
+    builder.AddRiskTelemetry();
+    builder.AddRiskHealthEndpoints();
+    builder.AddRiskIntake();
+    app = builder.Build();
+    app.MapRiskHealthEndpoints();
+    app.MapRiskIntake();
+    await app.RunAsync();
+}
+#pragma warning disable CA1031 // The last resort: whatever stopped the worker is reported in one line.
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    await Console.Error.WriteLineAsync(StopReason.Describe(ex));
+    return 1;
+}
+
+if (StopReason.FailedService(app.Services) is { } failure)
+{
+    await Console.Error.WriteLineAsync(failure);
+    return 1;
+}
+
 return 0;

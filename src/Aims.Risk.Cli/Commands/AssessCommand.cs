@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
+using Aims.Risk.Core.IO;
 using Aims.Risk.Core.Scoring;
 
 namespace Aims.Risk.Cli.Commands;
@@ -59,12 +60,20 @@ internal static class AssessCommand
         {
             try
             {
-                var change = AiSystemChangedReader.Read(File.ReadAllBytes(file), context.Clock);
+                // Checked before reading: a FIFO or a device would never end, a huge file would be read whole for nothing.
+                var body = BoundedFile.TryReadBytes(file, out var problem, AiSystemChangedReader.DefaultMaxBytes)
+                    ?? throw new InvalidDataException(problem);
+                var change = AiSystemChangedReader.Read(body, context.Clock);
                 assessments.Add((file, evaluator.Evaluate(change, ruleSet)));
             }
             catch (InvalidEventException ex)
             {
                 context.Error.WriteLine($"{file}: not a valid AiSystemChanged: {ex.Message}");
+                invalid = true;
+            }
+            catch (InvalidDataException ex)
+            {
+                context.Error.WriteLine($"{file}: {ex.Message}");
                 invalid = true;
             }
             catch (IOException ex)
@@ -100,6 +109,13 @@ internal static class AssessCommand
         return AimsRiskCli.Success;
     }
 
+    private static readonly EnumerationOptions FolderWalk = new()
+    {
+        RecurseSubdirectories = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = false,
+    };
+
     private static List<string> Expand(string[] paths, CliContext context, ref bool invalid)
     {
         var files = new List<string>();
@@ -107,7 +123,8 @@ internal static class AssessCommand
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+                // Symbolic links are not followed inside a folder: a link to a parent folder would loop for ever.
+                files.AddRange(Directory.EnumerateFiles(path, "*.json", FolderWalk).Order(StringComparer.Ordinal));
             }
             else if (File.Exists(path))
             {

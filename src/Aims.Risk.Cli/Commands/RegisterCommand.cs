@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 
 namespace Aims.Risk.Cli.Commands;
 
@@ -25,6 +27,12 @@ internal static class RegisterCommand
         var command = new Command("register", "Read the risk register (the store of Storage:Provider and ConnectionStrings:RiskRegister)") { format, system, level, limit };
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (MissingSqliteFile(context) is { } missing)
+            {
+                context.Error.WriteLine($"the register database '{missing}' does not exist (ConnectionStrings:RiskRegister); nothing was created");
+                return AimsRiskCli.Invalid;
+            }
+
             using var services = context.CreateStorage();
             var entries = await services.Register.QueryEntriesAsync(
                 new RegisterQuery { SystemId = result.GetValue(system), MinimumLevel = result.GetValue(level), Limit = result.GetValue(limit) },
@@ -33,6 +41,25 @@ internal static class RegisterCommand
             return AimsRiskCli.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The SQLite file a read would create (SQLite creates a missing file on open), or null: reading the register must
+    /// never leave an empty database behind a mistyped path.
+    /// </summary>
+    private static string? MissingSqliteFile(CliContext context)
+    {
+        var provider = context.Configuration["Storage:Provider"];
+        if (provider is not null && !string.Equals(provider, nameof(StorageProvider.Sqlite), StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(context.Configuration.GetConnectionString(StorageExtensions.ConnectionStringName) ?? StorageExtensions.DefaultSqliteConnectionString);
+        var file = builder.DataSource;
+        return file.Length == 0 || file == ":memory:" || builder.Mode == SqliteOpenMode.Memory || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || File.Exists(file)
+            ? null
+            : file;
     }
 
     private static void Write(TextWriter output, string format, IReadOnlyList<RiskEntryRecord> entries)

@@ -56,9 +56,14 @@ internal static class RulesCommands
 
     internal static RuleSet? TryLoad(CliContext context, string path)
     {
+        if (context.MaxRules() is not { } maxRules)
+        {
+            return null;
+        }
+
         try
         {
-            return RuleSetLoader.Load(path);
+            return RuleSetLoader.Load(path, maxRules);
         }
         catch (RuleSetValidationException ex)
         {

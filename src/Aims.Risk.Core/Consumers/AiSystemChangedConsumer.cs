@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Observability;
@@ -21,8 +20,6 @@ public sealed partial class AiSystemChangedConsumer(
     RiskMetrics metrics,
     ILogger<AiSystemChangedConsumer> logger) : IConsumer<AiSystemChangedBody>
 {
-    private const string EnvelopeMediaType = "application/vnd.masstransit+json";
-
     public async Task Consume(ConsumeContext<AiSystemChangedBody> context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -72,7 +69,7 @@ public sealed partial class AiSystemChangedConsumer(
         LogAssessed(change.EventId, change.System.Id, outcome.IsDuplicate, outcome.Entries.Count, outcome.Tasks.Count, outcome.Assessment.RuleSetVersion);
     }
 
-    /// <summary>The event's bytes: the body itself, the data of a CloudEvent, or the <c>message</c> of a MassTransit envelope.</summary>
+    /// <summary>The event's bytes: the body itself, the data of a CloudEvent, or the <c>message</c> of a MassTransit envelope, sliced out of the body as sent.</summary>
     private static ReadOnlySpan<byte> Body(ReceiveContext receive)
     {
         var body = receive.Body.GetBytes();
@@ -81,22 +78,9 @@ public sealed partial class AiSystemChangedConsumer(
             return cloudEventData;
         }
 
-        if (receive.ContentType?.MediaType != EnvelopeMediaType)
-        {
-            return body;
-        }
-
-        try
-        {
-            using var envelope = JsonDocument.Parse(body);
-            return envelope.RootElement.TryGetProperty("message", out var message)
-                ? JsonSerializer.SerializeToUtf8Bytes(message)
-                : throw new InvalidEventException("the MassTransit envelope has no 'message'");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {ex.Message}");
-        }
+        return string.Equals(receive.ContentType?.MediaType, AcceptedContentTypes.MassTransitEnvelope, StringComparison.OrdinalIgnoreCase)
+            ? body.AsSpan(AiSystemChangedReader.EnvelopeMessage(body))
+            : body;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assessed event {EventId} of system {SystemId}: duplicate={Duplicate}, {EntryCount} entries, {TaskCount} tasks, rule set {RuleSetVersion}")]

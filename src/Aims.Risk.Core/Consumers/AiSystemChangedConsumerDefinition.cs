@@ -1,6 +1,7 @@
-using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Storage;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Aims.Risk.Core.Consumers;
@@ -24,6 +25,10 @@ public sealed class AiSystemChangedConsumerDefinition : ConsumerDefinition<AiSys
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
 
+        // A fault no retry can fix goes to the error queue with a reason for people (MassTransit places this filter
+        // inside the retries below, which are per message type).
+        endpointConfigurator.UseFilter(new FaultReasonFilter(context.GetRequiredService<ILogger<FaultReasonFilter>>()));
+
         // The store briefly away (locked, busy, failing over) outlasts the SQL pipeline's few seconds of attempts:
         // such a message waits here, retried at a steady pace for minutes, and holds its concurrency slot, so the
         // replica stops taking new messages until the store is back. An outage within that budget error-queues nothing.
@@ -33,14 +38,13 @@ public sealed class AiSystemChangedConsumerDefinition : ConsumerDefinition<AiSys
             r.Interval(_options.StoreRetryLimit, _options.StoreRetryInterval);
         });
 
-        // A bad message or a reused eventId is final: straight to the error queue with its reason.
-        // Anything else is retried in memory with back-off: the broker here has no delayed-message plugin,
-        // so no delayed redelivery. See docs/decisions/0005-store-outage-retry.md.
+        // The broker briefly away while the tasks are published: retried in memory with back-off (the broker here has
+        // no delayed-message plugin). Nothing else is retried: bad input, a reused eventId, a permanent store fault or
+        // an error in evaluation fails the same way every time, so it goes to the error queue at once and frees its
+        // slot. See docs/decisions/0005-store-outage-retry.md.
         endpointConfigurator.UseMessageRetry(r =>
         {
-            r.Ignore<InvalidEventException>();
-            r.Ignore<EventConflictException>();
-            r.Ignore<Exception>(TransientSqlErrors.IsTransient);
+            r.Handle<Exception>(e => TransientBrokerErrors.IsTransient(e) && !TransientSqlErrors.IsTransient(e));
             r.Exponential(_options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         });
 

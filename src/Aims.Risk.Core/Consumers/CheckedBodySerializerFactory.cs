@@ -2,6 +2,8 @@ using System.Net.Mime;
 using System.Text.Json;
 using Aims.Risk.Core.Events;
 using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aims.Risk.Core.Consumers;
 
@@ -11,7 +13,7 @@ namespace Aims.Risk.Core.Consumers;
 /// the object", "Value cannot be null. (Parameter 'envelope')") do not tell a publisher what is wrong; the check
 /// throws an <see cref="InvalidEventException"/> that does, and that becomes the error queue's reason.
 /// </summary>
-public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, CheckedBodySerializerFactory.BodyCheck check) : ISerializerFactory
+public sealed partial class CheckedBodySerializerFactory(ISerializerFactory inner, CheckedBodySerializerFactory.BodyCheck check, ILogger? logger = null) : ISerializerFactory
 {
     /// <summary>Throws <see cref="InvalidEventException"/> when the body cannot be what the deserializer expects.</summary>
     public delegate void BodyCheck(ReadOnlySpan<byte> body);
@@ -33,29 +35,23 @@ public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, Check
             throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {ex.Message}");
         }
 
-        var reader = new Utf8JsonReader(body);
-        using var envelope = JsonDocument.ParseValue(ref reader);
-        if (envelope.RootElement.ValueKind != JsonValueKind.Object)
+        var message = new Utf8JsonReader(body[AiSystemChangedReader.EnvelopeMessage(body)]);
+        message.Read();
+        if (message.TokenType != JsonTokenType.StartObject)
         {
-            throw new InvalidEventException($"the MassTransit envelope is a JSON {envelope.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object");
-        }
-
-        if (!envelope.RootElement.TryGetProperty("message", out var message))
-        {
-            throw new InvalidEventException("the MassTransit envelope has no 'message'");
-        }
-
-        if (message.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidEventException($"the MassTransit envelope's 'message' is a JSON {message.ValueKind.ToString().ToLowerInvariant()}; an AiSystemChanged object is required");
+            throw new InvalidEventException($"the MassTransit envelope's 'message' is a JSON {AiSystemChangedReader.KindOf(message.TokenType)}; an AiSystemChanged object is required");
         }
     };
 
     public IMessageSerializer CreateSerializer() => inner.CreateSerializer();
 
-    public IMessageDeserializer CreateDeserializer() => new Deserializer(inner.CreateDeserializer(), check);
+    public IMessageDeserializer CreateDeserializer() => new Deserializer(inner.CreateDeserializer(), check, logger ?? NullLogger.Instance);
 
-    private sealed class Deserializer(IMessageDeserializer inner, BodyCheck check) : IMessageDeserializer
+    /// <summary>The refusal's one log line: the reason, no stack trace (MassTransit's own fault log is silenced in the settings).</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} refused to the error queue: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string? messageId, string reason);
+
+    private sealed class Deserializer(IMessageDeserializer inner, BodyCheck check, ILogger logger) : IMessageDeserializer
     {
         public ContentType ContentType => inner.ContentType;
 
@@ -64,7 +60,23 @@ public sealed class CheckedBodySerializerFactory(ISerializerFactory inner, Check
         public ConsumeContext Deserialize(ReceiveContext receiveContext)
         {
             ArgumentNullException.ThrowIfNull(receiveContext);
-            check(receiveContext.Body.GetBytes());
+
+            try
+            {
+                // The default deserializer receives every content type that no other one claims: refuse the ones not listed.
+                if (AcceptedContentTypes.Refusal(receiveContext.ContentType) is { } refusal)
+                {
+                    throw new InvalidEventException(refusal);
+                }
+
+                check(receiveContext.Body.GetBytes());
+            }
+            catch (InvalidEventException ex)
+            {
+                LogRefused(logger, receiveContext.TransportHeaders.Get<string>("MessageId") ?? receiveContext.GetMessageId()?.ToString(), ex.Message);
+                throw;
+            }
+
             return inner.Deserialize(receiveContext);
         }
 

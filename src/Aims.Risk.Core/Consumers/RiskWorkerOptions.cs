@@ -23,7 +23,10 @@ public sealed class RiskWorkerOptions
     [Range(1, 1_000, ErrorMessage = "Worker:ConcurrentMessageLimit must be from {1} to {2}")]
     public int ConcurrentMessageLimit { get; set; } = 128;
 
-    /// <summary>Retries (in memory, with back-off) of a message whose processing failed for a reason other than the store.</summary>
+    /// <summary>
+    /// Retries (in memory, with back-off) of a message whose treatment tasks could not be published because the broker
+    /// connection failed. No other fault is retried but a transient store fault (<see cref="StoreRetryLimit"/>).
+    /// </summary>
     [Range(0, 100, ErrorMessage = "Worker:RetryLimit must be from {1} to {2}")]
     public int RetryLimit { get; set; } = 10;
 

@@ -85,6 +85,66 @@ public static partial class AiSystemChangedReader
         return change;
     }
 
+    /// <summary>
+    /// Where the <c>message</c> of a MassTransit envelope lies in the envelope's bytes: the event is read from the bytes
+    /// the publisher sent, never from a re-serialised copy. An envelope with two <c>message</c> members is refused, as
+    /// MassTransit and this reader might each take a different one; so is an envelope with a <c>faultAddress</c> or a
+    /// <c>responseAddress</c>, which would make the worker send to an address the publisher chose.
+    /// </summary>
+    /// <exception cref="InvalidEventException">The envelope is not a JSON object with exactly one <c>message</c>.</exception>
+    public static Range EnvelopeMessage(ReadOnlySpan<byte> envelope)
+    {
+        var reader = new Utf8JsonReader(envelope, new JsonReaderOptions { MaxDepth = ContractJson.MaxDepth });
+        Range? message = null;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new InvalidEventException($"the MassTransit envelope is a JSON {KindOf(reader.TokenType)}, not an object");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isMessage = reader.ValueTextEquals("message"u8);
+                var isReturnAddress = reader.ValueTextEquals("faultAddress"u8) || reader.ValueTextEquals("responseAddress"u8);
+                var name = reader.GetString();
+                reader.Read();
+                if (isReturnAddress && reader.TokenType != JsonTokenType.Null)
+                {
+                    // MassTransit would send the fault of a refused message there, declaring the exchange it names.
+                    throw new InvalidEventException($"the MassTransit envelope names a {name}; an AiSystemChanged is an event, answered to nobody: send it without one");
+                }
+
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (isMessage)
+                {
+                    message = message is null
+                        ? start..(int)reader.BytesConsumed
+                        : throw new InvalidEventException("the MassTransit envelope has more than one 'message'");
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {Describe(ex)}");
+        }
+
+        return message ?? throw new InvalidEventException("the MassTransit envelope has no 'message'");
+    }
+
+    /// <summary>The JSON kind of a value that starts with this token, in a publisher's words.</summary>
+    public static string KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => "value",
+    };
+
     private static void CheckBytes(ReadOnlySpan<byte> body, int maxBytes)
     {
         if (body.Length == 0)

@@ -21,9 +21,28 @@ public static class ContractSchema
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, node) =>
             {
-                if (context.TypeInfo.Type == typeof(AttributeValue))
+                // The contract's own converters are opaque to the exporter: their schemas are written here.
+                var type = context.TypeInfo.Type;
+                var underlying = Nullable.GetUnderlyingType(type);
+                if (type == typeof(AttributeValue))
                 {
                     return new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") };
+                }
+
+                if ((underlying ?? type).IsEnum)
+                {
+                    var names = new JsonArray([.. Enum.GetNames(underlying ?? type).Select(n => (JsonNode)n)]);
+                    if (underlying is not null)
+                    {
+                        names.Add(null);
+                    }
+
+                    return new JsonObject { ["enum"] = names };
+                }
+
+                if (type == typeof(DateTimeOffset))
+                {
+                    return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
                 }
 
                 return node;

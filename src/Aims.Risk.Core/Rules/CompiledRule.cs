@@ -98,4 +98,7 @@ public sealed class CompiledRule
             applied ?? (IReadOnlyList<string>)[],
             errors ?? (IReadOnlyList<string>)[]);
     }
+
+    /// <summary>Renders the rationale within what is left of the event's <paramref name="budget"/>.</summary>
+    public string RenderRationale(AiSystemChanged normalized, RationaleBudget budget) => _rationale.Render(normalized, budget);
 }

@@ -44,8 +44,18 @@ internal sealed class RuleExpressionCompiler
     }
 
     public Func<AiSystemChanged, object?> CompileValue(string expression) =>
-        Compile<object?>(expression, returnType: null, out _);
+        CompileValue(expression, out _);
 
+    /// <param name="expression">The expression.</param>
+    /// <param name="valueType">The expression's static type, before it is boxed to object.</param>
+    public Func<AiSystemChanged, object?> CompileValue(string expression, out Type valueType)
+    {
+        var value = Compile<object?>(expression, returnType: null, out var parsed);
+        valueType = parsed.Type;
+        return value;
+    }
+
+    /// <param name="parsed">The checked expression tree, before conversion to <typeparamref name="T"/>.</param>
     private Func<AiSystemChanged, T> Compile<T>(string expression, Type? returnType, out Expression parsed)
     {
         if (ExpressionGuard.CheckText(expression) is { } textProblem)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.IO;
 using Aims.Risk.Core.Storage;
 
 namespace Aims.Risk.Core.Rules;
@@ -20,7 +21,7 @@ public static partial class RuleSetLoader
     /// <summary>The categories of DESIGN.md; each workflow is one of them.</summary>
     public static readonly IReadOnlyList<string> Categories = ["ethics", "security", "privacy", "robustness"];
 
-    private const int MaxFileBytes = 1 << 20;
+    private const int MaxFileBytes = BoundedFile.MaxBytes;
 
     private const string SchemaPrefix = "schema: ";
 
@@ -50,7 +51,9 @@ public static partial class RuleSetLoader
 
     /// <summary>Loads and validates the rule set in <paramref name="directory"/>.</summary>
     /// <exception cref="RuleSetValidationException">Anything is wrong; <see cref="RuleSetValidationException.Errors"/> lists it all.</exception>
-    public static RuleSet Load(string directory)
+    /// <param name="directory">The rule set folder.</param>
+    /// <param name="maxRules">The most enabled rules accepted (<see cref="RulesOptions.MaxRules"/>).</param>
+    public static RuleSet Load(string directory, int maxRules = RulesOptions.DefaultMaxRules)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var root = Path.GetFullPath(directory);
@@ -79,6 +82,10 @@ public static partial class RuleSetLoader
             if (rules.Count == 0 && errors.Count == 0)
             {
                 errors.Add(new RuleSetError(ManifestFile, null, "the rule set has no enabled rules"));
+            }
+            else if (rules.Count > maxRules)
+            {
+                errors.Add(new RuleSetError(ManifestFile, null, $"the rule set has {rules.Count} enabled rules; the limit is {maxRules} ({RulesOptions.SectionName}:{nameof(RulesOptions.MaxRules)})"));
             }
         }
 
@@ -612,26 +619,9 @@ public static partial class RuleSetLoader
     private static JsonElement? ReadJson(string root, string file, string what, List<RuleSetError> errors, List<(string, string)> files)
     {
         var path = Path.Combine(root, file);
-        if (!File.Exists(path))
+        if (BoundedFile.TryRead(path, out var problem, MaxFileBytes) is not { } text)
         {
-            errors.Add(new RuleSetError(file, null, $"the {what} file does not exist"));
-            return null;
-        }
-
-        if (new FileInfo(path).Length > MaxFileBytes)
-        {
-            errors.Add(new RuleSetError(file, null, $"the file is larger than {MaxFileBytes / 1024} KiB"));
-            return null;
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
-        {
-            errors.Add(new RuleSetError(file, null, $"cannot be read: {ex.Message}"));
+            errors.Add(new RuleSetError(file, null, problem == "does not exist" ? $"the {what} file does not exist" : $"the {what} file {problem}"));
             return null;
         }
 
@@ -762,7 +752,7 @@ public static partial class RuleSetLoader
             ? parsed
             : null;
 
-    private static bool IsInside(string root, string file)
+    internal static bool IsInside(string root, string file)
     {
         if (Path.IsPathRooted(file))
         {

@@ -72,10 +72,24 @@ public sealed partial class RuleSetProvider(
 
     private RuleSet? LoadAndTest(string path, out IReadOnlyList<RuleSetError> errors)
     {
+        try
+        {
+            return LoadAndTestFiles(path, out errors);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder changed under the reload (deleted, moved, made unreadable): a refusal like any other.
+            errors = [new RuleSetError(path, null, $"the rule set folder could not be read: {ex.Message}")];
+            return null;
+        }
+    }
+
+    private RuleSet? LoadAndTestFiles(string path, out IReadOnlyList<RuleSetError> errors)
+    {
         RuleSet ruleSet;
         try
         {
-            ruleSet = RuleSetLoader.Load(path);
+            ruleSet = RuleSetLoader.Load(path, options.Value.MaxRules);
         }
         catch (RuleSetValidationException ex)
         {

@@ -3,13 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
+using Aims.Risk.Core.IO;
 
 namespace Aims.Risk.Core.Rules;
 
 /// <summary>
 /// Runs the rule tests of <c>rules/tests/*.json</c>: example events with the rules they must and must not
-/// fire. Every rule must be fired by one case and not fired by another. A rule that takes too long on a
-/// test event fails too: runaway expressions are caught before they reach production.
+/// fire. Every rule must be fired by one case and not fired by another. A rule that runs out of its step budget
+/// (<see cref="RuleStepBudget"/>) or allocates beyond <see cref="MaxRuleAllocatedBytes"/> on a test event fails too:
+/// runaway expressions are caught before they reach production, by counts that do not depend on the machine's load
+/// (a wall-clock limit here failed good rule sets on a busy machine).
 /// </summary>
 public static class RuleTestRunner
 {
@@ -40,7 +43,7 @@ public static class RuleTestRunner
         foreach (var path in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
             var file = Path.GetRelativePath(directory, path);
-            foreach (var testCase in ReadCases(path, file, failures, clock))
+            foreach (var testCase in ReadCases(path, file, Path.GetFullPath(directory), failures, clock))
             {
                 caseCount++;
                 var normalized = EventNormalizer.Normalize(testCase.Change);
@@ -116,13 +119,19 @@ public static class RuleTestRunner
         return new RuleTestReport(caseCount, failures);
     }
 
-    private static List<RuleTestCase> ReadCases(string path, string file, List<RuleSetError> failures, TimeProvider clock)
+    private static List<RuleTestCase> ReadCases(string path, string file, string ruleSetFolder, List<RuleSetError> failures, TimeProvider clock)
     {
         var cases = new List<RuleTestCase>();
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (BoundedFile.TryRead(path, out var problem) is not { } text)
+            {
+                failures.Add(new RuleSetError(file, null, problem!));
+                return cases;
+            }
+
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
@@ -149,7 +158,7 @@ public static class RuleTestRunner
             var name = item?["name"]?.GetValueKind() == JsonValueKind.String ? item["name"]!.GetValue<string>() : $"case #{index}";
             try
             {
-                cases.Add(ReadCase(item as JsonObject ?? throw new InvalidDataException("a case must be an object"), name, Path.GetDirectoryName(path)!, clock));
+                cases.Add(ReadCase(item as JsonObject ?? throw new InvalidDataException("a case must be an object"), name, Path.GetDirectoryName(path)!, ruleSetFolder, clock));
             }
             catch (Exception ex) when (ex is InvalidDataException or InvalidEventException or IOException or JsonException or InvalidOperationException)
             {
@@ -160,13 +169,22 @@ public static class RuleTestRunner
         return cases;
     }
 
-    private static RuleTestCase ReadCase(JsonObject item, string name, string folder, TimeProvider clock)
+    private static RuleTestCase ReadCase(JsonObject item, string name, string folder, string ruleSetFolder, TimeProvider clock)
     {
         JsonNode? change = item["event"]?.DeepClone();
         if (item["base"] is { } baseNode)
         {
-            var basePath = Path.GetFullPath(Path.Combine(folder, baseNode.GetValue<string>()));
-            var baseEvent = JsonNode.Parse(File.ReadAllText(basePath)) ?? throw new InvalidDataException($"base {baseNode} is JSON null");
+            // A base is an example event of the rule set, never a file elsewhere on the machine.
+            var baseName = baseNode.GetValue<string>();
+            var basePath = Path.GetFullPath(Path.Combine(folder, baseName));
+            if (Path.IsPathRooted(baseName) || !RuleSetLoader.IsInside(ruleSetFolder, Path.GetRelativePath(ruleSetFolder, basePath)))
+            {
+                throw new InvalidDataException($"base '{baseName}' must be a file inside the rule set folder");
+            }
+
+            var baseText = BoundedFile.TryRead(basePath, out var problem, AiSystemChangedReader.DefaultMaxBytes)
+                ?? throw new InvalidDataException($"base '{baseName}' {problem}");
+            var baseEvent = JsonNode.Parse(baseText) ?? throw new InvalidDataException($"base {baseNode} is JSON null");
             change = change is null ? baseEvent : MergePatch(baseEvent, change);
         }
 

@@ -20,4 +20,14 @@ public sealed class RulesOptions
     /// <summary>How long the folder must be quiet before a reload (editors and deployments write several files).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Rules:ReloadDelay must be from {1} to {2}")]
     public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The default of <see cref="MaxRules"/>: twenty times the shipped pack.</summary>
+    public const int DefaultMaxRules = 1000;
+
+    /// <summary>
+    /// The most enabled rules a rule set may have. Every rule is evaluated on every event, and each may use up to the
+    /// step budget: the bound on the work per event is this times the budget.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Rules:MaxRules must be from {1} to {2}")]
+    public int MaxRules { get; set; } = DefaultMaxRules;
 }

@@ -19,6 +19,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
         List<Finding>? findings = null;
         List<RuleEvaluationError>? errors = null;
         List<string>? cleared = null;
+        var rationaleBudget = new RationaleBudget(RationaleBudget.DefaultChars);
 
         foreach (var rule in ruleSet.Rules)
         {
@@ -54,7 +55,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
 
             var level = criteria.LevelOf(score.Likelihood, score.Impact);
             var requiresTreatment = criteria.RequiresTreatment(level);
-            var rationale = rule.RenderRationale(normalized);
+            var rationale = rule.RenderRationale(normalized, rationaleBudget);
             (findings ??= []).Add(new Finding
             {
                 RuleId = definition.Id,

@@ -38,23 +38,25 @@ public sealed class HealthEndpointTests(RabbitMqFixture broker, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task Store_that_refuses_writes_makes_ready_unhealthy_with_the_reason_until_a_write_succeeds()
+    public async Task Store_that_refuses_writes_makes_ready_unhealthy_and_error_queues_at_once_with_the_reason_until_a_write_succeeds()
     {
+        const int Poisoned = 20;
         await using var virtualHost = await VirtualHost.CreateAsync(broker);
         using var folder = new TempFolder("health-store");
         var database = folder.File("register.db");
         var audit = new RegisterAudit(database);
-        await using var worker = await WorkerProcess.StartAsync("worker", broker, virtualHost, $"Data Source={database}", folder.Path,
-            new Dictionary<string, string> { ["Worker__RetryLimit"] = "1" });
+
+        // The default retry settings: a permanent fault must not be retried, whatever Worker__RetryLimit says.
+        await using var worker = await WorkerProcess.StartAsync("worker", broker, virtualHost, $"Data Source={database}", folder.Path);
         await using var connection = await virtualHost.ConnectAsync();
-        var stream = EventBatch.Create(3);
+        var stream = EventBatch.Create(Poisoned + 2);
 
         await EventBatch.PublishAsync(connection, stream.Events.Take(1));
         await DeliveryCheck.WaitForAllAsync(audit, 1, TimeSpan.FromSeconds(30), () => worker.LogTail());
 
         // A permanent fault: the table the writes need is gone (as after a botched manual migration).
         await ExecuteAsync(database, "ALTER TABLE Assessments RENAME TO AssessmentsMoved;");
-        await EventBatch.PublishAsync(connection, stream.Events.Skip(1).Take(1));
+        await EventBatch.PublishAsync(connection, stream.Events.Skip(1).Take(Poisoned));
         var failing = await worker.WaitUntilAsync(r => r.StatusCode == 503, TimeSpan.FromSeconds(60));
         output.WriteLine(failing.Body);
 
@@ -64,24 +66,40 @@ public sealed class HealthEndpointTests(RabbitMqFixture broker, ITestOutputHelpe
         Assert.Contains("no such table: Assessments", failing.CheckDescription("store"), StringComparison.Ordinal);
         Assert.True(await worker.LogContainsAsync("retrying will not help", TimeSpan.FromSeconds(15)), worker.LogTail());
 
-        // The message is not retried forever: it is parked in the error queue with the reason, to be moved back.
+        // Not retried: every message is parked in the error queue with the reason, to be moved back. Retried with
+        // back-off (the earlier policy: 10 retries rising to 30 s), they would still be waiting at the deadline.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await virtualHost.MessageCountAsync(Topology.ErrorQueue) == 0 && DateTime.UtcNow < deadline)
+        while (await virtualHost.MessageCountAsync(Topology.ErrorQueue) < Poisoned && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
-        Assert.Equal(1u, await virtualHost.MessageCountAsync(Topology.ErrorQueue));
+        Assert.Equal((uint)Poisoned, await virtualHost.MessageCountAsync(Topology.ErrorQueue));
+        var reasons = await ErrorQueueReasonsAsync(connection, Poisoned);
+        Assert.All(reasons, r => Assert.Equal("the risk register refused the write (SQLite error 1: no such table: Assessments); not retried, as retrying cannot fix it", r));
 
         await ExecuteAsync(database, "ALTER TABLE AssessmentsMoved RENAME TO Assessments;");
-        await EventBatch.PublishAsync(connection, stream.Events.Skip(2));
+        await EventBatch.PublishAsync(connection, stream.Events.Skip(Poisoned + 1));
         await DeliveryCheck.WaitForAllAsync(audit, 2, TimeSpan.FromSeconds(30), () => worker.LogTail());
         var recovered = await worker.WaitUntilAsync(r => r.StatusCode == 200, TimeSpan.FromSeconds(30));
 
         Assert.Equal("Healthy", recovered.CheckStatus("store"));
-        new DeliveryReport("store refuses writes (permanent)", 3, 2, 0, 0, 0, await virtualHost.MessageCountAsync(Topology.ErrorQueue), 0, 0, 0, 0, TimeSpan.Zero,
-            "the event written while the table was gone is in the error queue with its reason; ready was 503 until the next write succeeded").Publish(output);
+        new DeliveryReport("store refuses writes (permanent)", Poisoned + 2, 2, 0, 0, 0, (uint)Poisoned, 0, 0, 0, 0, TimeSpan.Zero,
+            "the events written while the table was gone are in the error queue at once, with their reason, not retried; ready was 503 until the next write succeeded").Publish(output);
         folder.Keep = false;
+    }
+
+    /// <summary>The <c>MT-Fault-Message</c> of the error queue's messages, taken without acknowledging them.</summary>
+    private static async Task<List<string?>> ErrorQueueReasonsAsync(RabbitMQ.Client.IConnection connection, int count)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        var reasons = new List<string?>();
+        for (var i = 0; i < count && await channel.BasicGetAsync(Topology.ErrorQueue, autoAck: false) is { } message; i++)
+        {
+            reasons.Add(PlainAmqp.Header(message, "MT-Fault-Message"));
+        }
+
+        return reasons;
     }
 
     [Fact]

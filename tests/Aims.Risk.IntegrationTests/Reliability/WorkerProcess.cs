@@ -235,7 +235,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         _process?.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

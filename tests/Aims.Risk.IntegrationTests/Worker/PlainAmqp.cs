@@ -22,6 +22,8 @@ public sealed class PlainAmqp : IAsyncDisposable
 
     public IChannel Channel => _channel;
 
+    public IConnection Connection => _connection;
+
     public static async Task<PlainAmqp> ConnectAsync(RabbitMqFixture broker)
     {
         var connection = await broker.CreateConnectionAsync();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Tests.Support;
 using CsCheck;
@@ -190,6 +191,66 @@ public sealed class ReaderPropertyTests
 
             Assert.True(error is null or InvalidEventException, $"{error?.GetType().Name}: {error?.Message}");
         }, iter: Iterations);
+    }
+
+    /// <summary>Literals that an earlier reader accepted and later code choked on or misread, and some it handles well.</summary>
+    private static readonly string[] HostileLiterals =
+    [
+        "1e400", "-1e400", "1.7976931348623159e308", "1e-400", "-0", "0e0", "4.9e-324",
+        "\"Internal, Public\"", "\"Internal,Public\"", "\" Public\"", "\"Public \"", "\"public\"", "\"1\"",
+        "\"2026-11-29T11:00:00\"", "\"2026-11-29\"", "\"2026-11-29T11:00:00+14:00\"", "\"2026-11-29T11:00:00.9999999Z\"",
+        "\"\\ud800\"", "\"\\u0000\"", "\"\\udbff\\udfff\"", "true", "null", "[]", "{}",
+    ];
+
+    private static readonly Gen<string> HostileLiteral = Gen.Int[0, HostileLiterals.Length - 1].Select(i => HostileLiterals[i]);
+
+    [Fact]
+    public void Whatever_the_reader_accepts_has_a_canonical_payload_that_reads_back_equal()
+    {
+        // The reader is the single gate: an accepted event must be storable (the canonical payload) and mean the same
+        // when read back from the register. A hostile literal replaces one value of a valid event, or is added as an attribute.
+        Gen.Select(ValidEvent, Gen.Int, HostileLiteral).Sample((change, position, literal) =>
+        {
+            var json = JsonSerializer.SerializeToNode(change, ContractJson.Options)!.AsObject();
+            json["attributes"] ??= new JsonObject();
+            var leaves = Leaves(json).ToList();
+            var (parent, key) = leaves[(int)((uint)position % (uint)leaves.Count)];
+            parent[key] = "@@HOSTILE@@";
+            var body = Encoding.UTF8.GetBytes(json.ToJsonString().Replace("\"@@HOSTILE@@\"", literal, StringComparison.Ordinal));
+
+            AiSystemChanged read;
+            try
+            {
+                read = Read(body);
+            }
+            catch (InvalidEventException)
+            {
+                return;
+            }
+
+            var payload = Aims.Risk.Core.Risks.RegisterMapping.CanonicalPayload(read);
+            var again = Read(Encoding.UTF8.GetBytes(payload));
+            Assert.Equal(payload, Aims.Risk.Core.Risks.RegisterMapping.CanonicalPayload(again));
+            Assert.Equal(read.OccurredAt.UtcTicks, again.OccurredAt.UtcTicks);
+        }, iter: Iterations);
+    }
+
+    /// <summary>Every value of an object, nested ones included, as (its parent, its key); an attributes object gains a new key.</summary>
+    private static IEnumerable<(JsonObject Parent, string Key)> Leaves(JsonObject json)
+    {
+        foreach (var (key, value) in json.ToList())
+        {
+            yield return (json, key);
+            if (value is JsonObject inner)
+            {
+                foreach (var leaf in Leaves(inner))
+                {
+                    yield return leaf;
+                }
+            }
+        }
+
+        yield return (json, "hostile");
     }
 
     /// <summary>Events with values anywhere, in range or not: the reader accepts exactly those the validator accepts.</summary>

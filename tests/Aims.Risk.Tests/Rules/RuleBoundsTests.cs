@@ -104,6 +104,19 @@ public sealed class RuleBoundsTests : IDisposable
     }
 
     [Fact]
+    public void Rule_over_the_step_budget_on_a_test_event_fails_the_rule_tests_whatever_the_machine_load()
+    {
+        // The rule tests bound a rule by counts (steps, bytes), not by a wall clock: the verdict is the same on a busy machine.
+        var ruleSet = LoadWithRule(Quadratic);
+        WriteTests(largeDatasets: 1000);
+
+        var report = RuleTestRunner.Run(ruleSet, _rules.Directory, new FakeTimeProvider(SampleEvents.Now));
+
+        Assert.Contains(report.Failures, f => f.RuleId == "PRIV-002" && f.Message.Contains("throws RuleBudgetExceededException on case 'large'", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Failures, f => f.Message.Contains(" ms on case", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Same_rule_on_small_test_events_stays_under_the_allocation_limit()
     {
         var ruleSet = LoadWithRule(Allocating);

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client.Exceptions;
+
+namespace Aims.Risk.Worker;
+
+/// <summary>The one line the worker prints when it stops for good: what stopped it, in words an operator can act on.</summary>
+public static class StopReason
+{
+    private const string Prefix = "aims-risk worker stopped: ";
+
+    public static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var cause = exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : exception;
+        var reason = cause switch
+        {
+            OptionsValidationException options => $"invalid setting: {string.Join("; ", options.Failures)}",
+            _ when Chain(cause).Any(e => e is AuthenticationFailureException || e.Message.Contains("ACCESS_REFUSED", StringComparison.Ordinal)) =>
+                "RabbitMQ refused the login (ACCESS_REFUSED): check RabbitMq:Username and RabbitMq:Password, and the user's rights on RabbitMq:VirtualHost",
+            _ => string.Join(": ", Chain(cause).Select(e => e.Message).Distinct()) + $" ({cause.GetType().Name})",
+        };
+        return Prefix + OneLine(reason);
+    }
+
+    /// <summary>A background service that failed and so stopped the host, or null when none did.</summary>
+    public static string? FailedService(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var failed = services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
+        return failed?.ExecuteTask?.Exception is { } exception
+            ? Prefix + OneLine($"{failed.GetType().Name} failed: {exception.InnerExceptions[0].Message} ({exception.InnerExceptions[0].GetType().Name})")
+            : null;
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
