@@ -30,4 +30,7 @@ public sealed record AssessmentRecord
     /// no longer hold and are resolved.
     /// </summary>
     public IReadOnlyList<string> ClearedRuleIds { get; init; } = [];
+
+    /// <summary>Rules that failed to evaluate on this event (threw or hit their budget): stored, since they count as not fired.</summary>
+    public IReadOnlyList<Scoring.RuleEvaluationError> RuleErrors { get; init; } = [];
 }

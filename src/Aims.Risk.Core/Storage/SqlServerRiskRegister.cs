@@ -31,8 +31,8 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
     [SqlParameters(typeof(AssessmentRow))]
     internal const string InsertAssessmentSql = """
-        INSERT INTO dbo.Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount)
-        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount);
+        INSERT INTO dbo.Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors)
+        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors);
         """;
 
     [SqlParameters(typeof(EntryRow))]
@@ -56,7 +56,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
     [SqlParameters(typeof(EventKey))]
     internal const string SelectAssessmentSql = """
-        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount
+        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors
         FROM dbo.Assessments
         WHERE EventId = @EventId;
         """;
@@ -208,6 +208,8 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
         public int FindingCount { get; init; }
 
+        public string? RuleErrors { get; init; }
+
         public static AssessmentRow From(AssessmentRecord record) => new()
         {
             EventId = record.EventId,
@@ -219,6 +221,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
             RuleSetHash = record.RuleSetHash,
             Payload = record.Payload,
             FindingCount = record.Entries.Count,
+            RuleErrors = RegisterValues.FormatRuleErrors(record.RuleErrors),
         };
 
         public AssessmentRecord ToRecord(IReadOnlyList<RiskEntryRecord> entries) => new()
@@ -232,6 +235,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
             RuleSetHash = RuleSetHash,
             Payload = Payload,
             Entries = entries,
+            RuleErrors = RegisterValues.ParseRuleErrors(RuleErrors),
         };
     }
 

@@ -71,8 +71,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     }
 
     private const string InsertAssessmentSql = """
-        INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount)
-        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount);
+        INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors)
+        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors);
         """;
 
     private const string InsertEntrySql = """
@@ -114,7 +114,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     protected override async Task<AssessmentRecord?> ReadAssessmentAsync(DbConnection connection, Guid eventId, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount
+            SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors
             FROM Assessments
             WHERE EventId = @EventId;
             """;
@@ -196,6 +196,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
         public long FindingCount { get; init; }
 
+        public string? RuleErrors { get; init; }
+
         public static AssessmentRow From(AssessmentRecord record) => new()
         {
             EventId = RegisterValues.FormatGuid(record.EventId),
@@ -207,6 +209,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             RuleSetHash = record.RuleSetHash,
             Payload = record.Payload,
             FindingCount = record.Entries.Count,
+            RuleErrors = RegisterValues.FormatRuleErrors(record.RuleErrors),
         };
 
         public AssessmentRecord ToRecord(IReadOnlyList<RiskEntryRecord> entries) => new()
@@ -220,6 +223,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             RuleSetHash = RuleSetHash,
             Payload = Payload,
             Entries = entries,
+            RuleErrors = RegisterValues.ParseRuleErrors(RuleErrors),
         };
     }
 
