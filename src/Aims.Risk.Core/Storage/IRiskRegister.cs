@@ -19,6 +19,12 @@ public interface IRiskRegister
     /// <summary>Archives an activated rule-set version; a hash already archived is left as it is.</summary>
     Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken);
 
+    /// <summary>Every archived rule set, oldest activation first: the version discipline and the diff compare with them.</summary>
+    Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The input of each system's latest assessment (of one system when <paramref name="systemId"/> is set), streamed, ordered by system.</summary>
+    IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken);
+
     Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RiskEntryRecord>> QueryEntriesAsync(RegisterQuery query, CancellationToken cancellationToken);

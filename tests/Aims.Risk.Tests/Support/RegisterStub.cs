@@ -12,6 +12,10 @@ public abstract class RegisterStub : IRiskRegister
 
     public virtual Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public virtual Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<RuleSetArchive>>([]);
+
+    public virtual IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Dapper;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>SQLite: the archived rule sets and the latest input of each system.</summary>
+public sealed partial class SqliteRiskRegister
+{
+    private const string SelectRuleSetsSql = """
+        SELECT Hash, Version, Content, ActivatedAt
+        FROM RuleSetVersions
+        ORDER BY ActivatedAt, Hash;
+        """;
+
+    // The latest by time of assessment; the event id breaks a tie within one millisecond, so each system has one row.
+    private const string SelectLatestInputsSql = """
+        SELECT SystemId, EventId, AssessedAt, RuleSetVersion, RuleSetHash, Payload
+        FROM (SELECT SystemId, EventId, AssessedAt, RuleSetVersion, RuleSetHash, Payload,
+                     ROW_NUMBER() OVER (PARTITION BY SystemId ORDER BY AssessedAt DESC, EventId DESC) AS Position
+              FROM Assessments
+              WHERE @SystemId IS NULL OR SystemId = @SystemId)
+        WHERE Position = 1
+        ORDER BY SystemId;
+        """;
+
+    protected override async Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<RuleSetArchiveRow>(new CommandDefinition(SelectRuleSetsSql, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new RuleSetArchive(r.Version, r.Hash, r.Content, RegisterValues.ParseTimestamp(r.ActivatedAt)))];
+    }
+
+    protected override async IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(
+            new CommandDefinition(SelectLatestInputsSql, new { SystemId = systemId }, cancellationToken: cancellationToken));
+        var parse = reader.GetRowParser<LatestInputRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = parse(reader);
+            yield return new LatestInput(row.SystemId, RegisterValues.ParseGuid(row.EventId), RegisterValues.ParseTimestamp(row.AssessedAt), row.RuleSetVersion, row.RuleSetHash, row.Payload);
+        }
+    }
+
+    private sealed class RuleSetArchiveRow
+    {
+        public string Hash { get; init; } = "";
+
+        public string Version { get; init; } = "";
+
+        public string Content { get; init; } = "";
+
+        public string ActivatedAt { get; init; } = "";
+    }
+
+    private sealed class LatestInputRow
+    {
+        public string SystemId { get; init; } = "";
+
+        public string EventId { get; init; } = "";
+
+        public string AssessedAt { get; init; } = "";
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string RuleSetHash { get; init; } = "";
+
+        public string Payload { get; init; } = "";
+    }
+}
