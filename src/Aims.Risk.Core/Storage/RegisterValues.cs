@@ -19,8 +19,11 @@ internal static class RegisterValues
     internal static string? FormatRuleErrors(IReadOnlyList<RuleEvaluationError> errors) =>
         errors.Count == 0 ? null : JsonSerializer.Serialize(errors, ErrorJson);
 
+    /// <summary>None reads as the same empty list a new record has, so records compare equal after a round trip.</summary>
     internal static IReadOnlyList<RuleEvaluationError> ParseRuleErrors(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<RuleEvaluationError>>(json, ErrorJson) ?? [];
+        string.IsNullOrEmpty(json)
+            ? Array.Empty<RuleEvaluationError>()
+            : JsonSerializer.Deserialize<RuleEvaluationError[]>(json, ErrorJson) ?? Array.Empty<RuleEvaluationError>();
 
     internal static string JoinControls(IReadOnlyList<string> controls) => string.Join(ControlSeparator, controls);
 
