@@ -7,13 +7,20 @@ namespace Aims.Risk.Core.RuleChanges;
 /// <summary>
 /// Compares what two compiled rule sets decide on one input, with the reconciler's rules: a rule that starts firing
 /// opens a risk, one that stops firing resolves it only when it is system-scoped and the input carries its evidence
-/// (<see cref="EventAssessment.Cleared"/>), and a rule both fire may change level or treatment. Evaluates the fired set
-/// only (no rationales): the same decisions as <see cref="RiskEvaluator"/>, at a fraction of its cost. Thread-safe.
+/// (<see cref="EventAssessment.Cleared"/>), and a rule both fire may change level or treatment. Decides as
+/// <see cref="RiskEvaluator"/> does, without rendering rationales; a rule whose expression is the same in both sets is
+/// evaluated once, and evidence is looked at only for a rule that stops firing. Thread-safe.
 /// </summary>
 public sealed class RuleSetDiffer
 {
     private readonly RuleSet _active;
     private readonly RuleSet _candidate;
+
+    /// <summary>For each candidate rule, the active rule with the same id (or -1), and whether its expression is the same.</summary>
+    private readonly (int Active, bool SameExpression)[] _pairs;
+
+    /// <summary>Active rules the candidate does not have.</summary>
+    private readonly int[] _removed;
 
     public RuleSetDiffer(RuleSet active, RuleSet candidate)
     {
@@ -21,86 +28,97 @@ public sealed class RuleSetDiffer
         ArgumentNullException.ThrowIfNull(candidate);
         _active = active;
         _candidate = candidate;
+        var activeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < active.Rules.Count; i++)
+        {
+            activeIndex[active.Rules[i].Definition.Id] = i;
+        }
+
+        _pairs = [.. candidate.Rules.Select(r => activeIndex.TryGetValue(r.Definition.Id, out var i)
+            ? (i, string.Equals(active.Rules[i].Definition.Expression, r.Definition.Expression, StringComparison.Ordinal))
+            : (-1, false))];
+        var kept = candidate.Rules.Select(r => r.Definition.Id).ToHashSet(StringComparer.Ordinal);
+        _removed = [.. Enumerable.Range(0, active.Rules.Count).Where(i => !kept.Contains(active.Rules[i].Definition.Id))];
     }
 
     public SystemDiff Compare(AiSystemChanged change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var normalized = EventNormalizer.Normalize(change);
-        var before = Decide(_active, normalized, errors: null);
-        List<RuleEvaluationError>? errors = null;
-        var after = Decide(_candidate, normalized, e => (errors ??= []).Add(e));
-        List<RiskChange>? changes = null;
         var systemId = change.System.Id;
+        List<RiskChange>? changes = null;
+        List<RuleEvaluationError>? errors = null;
 
-        foreach (var (ruleId, now) in after)
+        for (var c = 0; c < _pairs.Length; c++)
         {
-            if (!now.Fired)
+            var rule = _candidate.Rules[c];
+            var (a, same) = _pairs[c];
+            var activeRule = a >= 0 ? _active.Rules[a] : null;
+            var candidateFires = Fires(rule, normalized, out var failure);
+            if (failure is not null)
             {
-                continue;
+                (errors ??= []).Add(failure);
             }
 
-            if (!before.TryGetValue(ruleId, out var was) || !was.Fired)
+            // The same expression on the same input gives the same answer; only scores and treatment can differ.
+            var activeFires = activeRule is not null && (same && failure is null ? candidateFires : Fires(activeRule, normalized, out _));
+            var definition = rule.Definition;
+            if (candidateFires)
             {
-                Add(new RiskChange(systemId, ruleId, now.Category, RiskChangeKind.Opens, null, now.Level, null, now.Treatment));
-                continue;
+                var now = (rule.Level, Treatment: TreatmentOf(_candidate, rule));
+                if (!activeFires)
+                {
+                    Add(new RiskChange(systemId, definition.Id, definition.Category, RiskChangeKind.Opens, null, now.Level, null, now.Treatment));
+                }
+                else if (activeRule!.Level != now.Level)
+                {
+                    Add(new RiskChange(systemId, definition.Id, definition.Category, RiskChangeKind.LevelChanges, activeRule.Level, now.Level, TreatmentOf(_active, activeRule), now.Treatment));
+                }
+                else if (TreatmentOf(_active, activeRule) is var was && was != now.Treatment)
+                {
+                    Add(new RiskChange(systemId, definition.Id, definition.Category, RiskChangeKind.TreatmentChanges, activeRule.Level, now.Level, was, now.Treatment));
+                }
             }
-
-            if (was.Level != now.Level)
+            else if (activeFires)
             {
-                Add(new RiskChange(systemId, ruleId, now.Category, RiskChangeKind.LevelChanges, was.Level, now.Level, was.Treatment, now.Treatment));
-            }
-            else if (was.Treatment != now.Treatment)
-            {
-                Add(new RiskChange(systemId, ruleId, now.Category, RiskChangeKind.TreatmentChanges, was.Level, now.Level, was.Treatment, now.Treatment));
+                // A rule that failed is not known to be clear: its risk stays open.
+                var kind = failure is null && rule.HasEvidenceIn(normalized) ? RiskChangeKind.Resolves : RiskChangeKind.NoLongerFires;
+                Add(new RiskChange(systemId, definition.Id, activeRule!.Definition.Category, kind, activeRule.Level, null, TreatmentOf(_active, activeRule), null));
             }
         }
 
-        foreach (var (ruleId, was) in before)
+        foreach (var a in _removed)
         {
-            if (!was.Fired || (after.TryGetValue(ruleId, out var now) && now.Fired))
+            var activeRule = _active.Rules[a];
+            if (Fires(activeRule, normalized, out _))
             {
-                continue;
+                Add(new RiskChange(systemId, activeRule.Definition.Id, activeRule.Definition.Category, RiskChangeKind.NoLongerFires, activeRule.Level, null, TreatmentOf(_active, activeRule), null));
             }
-
-            var kind = now is { Cleared: true } ? RiskChangeKind.Resolves : RiskChangeKind.NoLongerFires;
-            Add(new RiskChange(systemId, ruleId, was.Category, kind, was.Level, null, was.Treatment, null));
         }
 
-        changes?.Sort((a, b) => string.CompareOrdinal(a.RuleId, b.RuleId));
+        changes?.Sort((x, y) => string.CompareOrdinal(x.RuleId, y.RuleId));
         return new SystemDiff(systemId, change.EventId, changes ?? (IReadOnlyList<RiskChange>)[], errors ?? (IReadOnlyList<RuleEvaluationError>)[]);
 
         void Add(RiskChange riskChange) => (changes ??= []).Add(riskChange);
     }
 
-    /// <summary>Per rule: fired (with level and decided treatment), or cleared, or neither. A rule that throws has not fired.</summary>
-    private static Dictionary<string, Decision> Decide(RuleSet ruleSet, AiSystemChanged normalized, Action<RuleEvaluationError>? errors)
+    private static Treatment TreatmentOf(RuleSet ruleSet, CompiledRule rule) =>
+        ruleSet.Criteria.RequiresTreatment(rule.Level) ? rule.Definition.Treatment : Treatment.Accept;
+
+    /// <summary>The evaluator's semantics: a rule that throws has not fired, and the error is reported.</summary>
+    private static bool Fires(CompiledRule rule, AiSystemChanged normalized, out RuleEvaluationError? failure)
     {
-        var decisions = new Dictionary<string, Decision>(ruleSet.Rules.Count, StringComparer.Ordinal);
-        var criteria = ruleSet.Criteria;
-        foreach (var rule in ruleSet.Rules)
+        failure = null;
+        try
         {
-            var definition = rule.Definition;
-            bool fired;
-            try
-            {
-                fired = rule.Fires(normalized);
-            }
-#pragma warning disable CA1031 // The evaluator's semantics: a rule that throws has not fired; the error is reported.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                errors?.Invoke(new RuleEvaluationError(definition.Id, $"{ex.GetType().Name}: {ex.Message}"));
-                decisions[definition.Id] = new Decision(false, false, rule.Level, definition.Treatment, definition.Category);
-                continue;
-            }
-
-            var treatment = criteria.RequiresTreatment(rule.Level) ? definition.Treatment : Treatment.Accept;
-            decisions[definition.Id] = new Decision(fired, !fired && rule.HasEvidenceIn(normalized), rule.Level, treatment, definition.Category);
+            return rule.Fires(normalized);
         }
-
-        return decisions;
+#pragma warning disable CA1031 // As RiskEvaluator: a rule that throws has not fired; the error is reported, not swallowed.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = new RuleEvaluationError(rule.Definition.Id, $"{ex.GetType().Name}: {ex.Message}");
+            return false;
+        }
     }
-
-    private readonly record struct Decision(bool Fired, bool Cleared, RiskLevel Level, Treatment Treatment, string Category);
 }

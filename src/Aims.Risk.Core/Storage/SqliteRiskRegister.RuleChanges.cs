@@ -13,15 +13,18 @@ public sealed partial class SqliteRiskRegister
         ORDER BY ActivatedAt, Hash;
         """;
 
-    // The latest by time of assessment; the event id breaks a tie within one millisecond, so each system has one row.
+    // The latest by time of assessment, walking IX_Assessments_SystemId (SystemId, AssessedAt) in order: no sort of the
+    // payloads (a window function sorted them all in a temporary B-tree). The subquery picks one event per system even
+    // when two share a millisecond (the index's own order decides, the same on every read).
     private const string SelectLatestInputsSql = """
-        SELECT SystemId, EventId, AssessedAt, RuleSetVersion, RuleSetHash, Payload
-        FROM (SELECT SystemId, EventId, AssessedAt, RuleSetVersion, RuleSetHash, Payload,
-                     ROW_NUMBER() OVER (PARTITION BY SystemId ORDER BY AssessedAt DESC, EventId DESC) AS Position
-              FROM Assessments
-              WHERE @SystemId IS NULL OR SystemId = @SystemId)
-        WHERE Position = 1
-        ORDER BY SystemId;
+        SELECT a.SystemId, a.EventId, a.AssessedAt, a.RuleSetVersion, a.RuleSetHash, a.Payload
+        FROM Assessments AS a INDEXED BY IX_Assessments_SystemId
+        WHERE (@SystemId IS NULL OR a.SystemId = @SystemId)
+          AND a.EventId = (SELECT b.EventId FROM Assessments AS b INDEXED BY IX_Assessments_SystemId
+                           WHERE b.SystemId = a.SystemId
+                           ORDER BY b.AssessedAt DESC
+                           LIMIT 1)
+        ORDER BY a.SystemId;
         """;
 
     protected override async Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken)
