@@ -2,6 +2,7 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Observability;
+using Aims.Risk.Core.Reassessment;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
@@ -38,6 +39,10 @@ public static class Extensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RiskSweepService>();
+        services.AddOptions<ReassessmentOptions>().BindConfiguration(ReassessmentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Reassessor>();
+        services.AddSingleton<ReassessmentMetrics>();
+        services.AddHostedService<ReassessmentDispatcher>();
         services.AddRiskMessaging();
         services.AddHealthChecks()
             .AddCheck<RiskRegisterHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(10))
@@ -82,6 +87,7 @@ public static class Extensions
         {
             bus.AddConsumer<AiSystemChangedConsumer, AiSystemChangedConsumerDefinition>();
             bus.AddConsumer<RiskTreatmentUpdatedConsumer, RiskTreatmentUpdatedConsumerDefinition>();
+            bus.AddConsumer<ReassessSystemConsumer, ReassessSystemConsumerDefinition>();
             bus.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = "broker";
@@ -151,6 +157,20 @@ public static class Extensions
                     }
 
                     e.ConfigureConsumer<RiskTreatmentUpdatedConsumer>(context);
+                });
+
+                // Re-assessments: their own endpoint and concurrency, so the register's re-assessment never starves new events.
+                cfg.ReceiveEndpoint(Topology.ReassessmentQueue, e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.PublishFaults = false;
+                    e.PrefetchCount = context.GetRequiredService<IOptions<ReassessmentOptions>>().Value.PrefetchCount;
+                    if (worker.QuorumQueue)
+                    {
+                        e.SetQuorumQueue();
+                    }
+
+                    e.ConfigureConsumer<ReassessSystemConsumer>(context);
                 });
             });
         });

@@ -31,8 +31,8 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
     [SqlParameters(typeof(AssessmentRow))]
     internal const string InsertAssessmentSql = """
-        INSERT INTO dbo.Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors)
-        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors);
+        INSERT INTO dbo.Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId)
+        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors, @ReassessedEventId);
         """;
 
     [SqlParameters(typeof(EntryRow))]
@@ -56,7 +56,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
     [SqlParameters(typeof(EventKey))]
     internal const string SelectAssessmentSql = """
-        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors
+        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId
         FROM dbo.Assessments
         WHERE EventId = @EventId;
         """;
@@ -210,6 +210,8 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
         public string? RuleErrors { get; init; }
 
+        public Guid? ReassessedEventId { get; init; }
+
         public static AssessmentRow From(AssessmentRecord record) => new()
         {
             EventId = record.EventId,
@@ -222,6 +224,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
             Payload = record.Payload,
             FindingCount = record.Entries.Count,
             RuleErrors = RegisterValues.FormatRuleErrors(record.RuleErrors),
+            ReassessedEventId = record.ReassessedEventId,
         };
 
         public AssessmentRecord ToRecord(IReadOnlyList<RiskEntryRecord> entries) => new()
@@ -236,6 +239,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
             Payload = Payload,
             Entries = entries,
             RuleErrors = RegisterValues.ParseRuleErrors(RuleErrors),
+            ReassessedEventId = ReassessedEventId,
         };
     }
 

@@ -71,8 +71,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     }
 
     private const string InsertAssessmentSql = """
-        INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors)
-        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors);
+        INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId)
+        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors, @ReassessedEventId);
         """;
 
     private const string InsertEntrySql = """
@@ -114,7 +114,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     protected override async Task<AssessmentRecord?> ReadAssessmentAsync(DbConnection connection, Guid eventId, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors
+            SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId
             FROM Assessments
             WHERE EventId = @EventId;
             """;
@@ -198,6 +198,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
         public string? RuleErrors { get; init; }
 
+        public string? ReassessedEventId { get; init; }
+
         public static AssessmentRow From(AssessmentRecord record) => new()
         {
             EventId = RegisterValues.FormatGuid(record.EventId),
@@ -210,6 +212,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             Payload = record.Payload,
             FindingCount = record.Entries.Count,
             RuleErrors = RegisterValues.FormatRuleErrors(record.RuleErrors),
+            ReassessedEventId = record.ReassessedEventId is { } reassessed ? RegisterValues.FormatGuid(reassessed) : null,
         };
 
         public AssessmentRecord ToRecord(IReadOnlyList<RiskEntryRecord> entries) => new()
@@ -224,6 +227,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             Payload = Payload,
             Entries = entries,
             RuleErrors = RegisterValues.ParseRuleErrors(RuleErrors),
+            ReassessedEventId = ReassessedEventId is null ? null : RegisterValues.ParseGuid(ReassessedEventId),
         };
     }
 
