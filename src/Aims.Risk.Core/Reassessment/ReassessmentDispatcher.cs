@@ -106,7 +106,9 @@ public sealed partial class ReassessmentDispatcher(
             return;
         }
 
-        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"queue:{Topology.ReassessmentQueue}"));
+        // To the queue's own fanout exchange: a queue: address would declare the queue, as a classic queue, and be refused
+        // by the quorum queue the endpoint declared.
+        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{Topology.ReassessmentQueue}"));
         var cutoff = clock.GetUtcNow() - (options.Value.Interval ?? TimeSpan.Zero);
         var pending = new List<Task>(SendWindow);
         var systems = 0;
