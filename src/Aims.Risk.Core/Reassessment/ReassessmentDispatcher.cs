@@ -116,7 +116,9 @@ public sealed partial class ReassessmentDispatcher(
         {
             var wanted = run.Reason switch
             {
-                ReassessmentRun.OnActivation => input.RuleSetHash != ruleSet.Hash,
+                // Also what this run may have re-assessed already, when a replica stopped while enqueuing it: sent again,
+                // those are skipped by the consumer and counted once, so the run's systems add up.
+                ReassessmentRun.OnActivation => input.RuleSetHash != ruleSet.Hash || input.AssessedAt >= run.RequestedAt,
                 ReassessmentRun.AtInterval => input.AssessedAt < cutoff,
                 _ => true,
             };
