@@ -122,6 +122,61 @@ public sealed class ReassessmentEndToEndTests(RabbitMqFixture broker)
         folder.Keep = false;
     }
 
+    [Fact]
+    public async Task Systems_not_assessed_within_the_interval_are_reassessed_from_their_latest_input()
+    {
+        await using var virtualHost = await VirtualHost.CreateAsync(broker);
+        using var folder = new TempFolder("reassess-interval");
+        var database = folder.File("register.db");
+        var register = new SqliteRiskRegister($"Data Source={database}", Polly.ResiliencePipeline.Empty);
+        await register.MigrateAsync(default);
+        var shipped = RuleSetLoader.Load(Repository.Rules);
+        await register.ArchiveRuleSetAsync(new RuleSetArchive(shipped.Version, shipped.Hash, shipped.Content, DateTimeOffset.UtcNow.AddDays(-10)), default);
+        var example = AiSystemChangedReader.Read(Repository.Example("credit-scoring.json"), TimeProvider.System);
+        var old = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-2));
+        var stale = new List<AssessmentRecord>();
+        foreach (var system in new[] { "stale-a", "stale-b", "stale-c", "fresh" })
+        {
+            var change = example with { EventId = Guid.NewGuid(), System = example.System with { Id = system } };
+            var record = Aims.Risk.Core.Risks.RegisterMapping.ToRecord(new RiskEvaluator(system == "fresh" ? TimeProvider.System : old).Evaluate(change, shipped));
+            _ = await register.RecordAsync(record, default);
+            if (system != "fresh")
+            {
+                stale.Add(record);
+            }
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var worker = await WorkerHost.StartAsync(broker, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RiskRegister"] = $"Data Source={database}",
+            ["RabbitMq:VirtualHost"] = virtualHost.Name,
+            ["Reassessment:Interval"] = "1.00:00:00",
+            ["Reassessment:PollInterval"] = "00:00:00.2",
+        });
+
+        var run = await Eventually(
+            async () => (await worker.Register.ReadReassessmentsAsync(false, 100, default)).SingleOrDefault(r => r.Reason == ReassessmentRun.AtInterval && r.FinishedAt is not null),
+            async () => string.Join("; ", await worker.Register.ReadReassessmentsAsync(false, 100, default)));
+
+        Assert.Equal((3, 3), (run.Systems, run.Done));
+        var latest = new List<LatestInput>();
+        await foreach (var input in worker.Register.ReadLatestInputsAsync(null, default))
+        {
+            latest.Add(input);
+        }
+
+        foreach (var record in stale)
+        {
+            var now = latest.Single(i => i.SystemId == record.SystemId);
+            Assert.Equal(ReassessmentIds.DerivedEvent(shipped.Hash, record.SystemId, record.EventId), now.EventId);
+            Assert.Equal(record.EventId, (await worker.Register.FindAssessmentAsync(now.EventId, default))!.ReassessedEventId);
+        }
+
+        Assert.Null((await worker.Register.FindAssessmentAsync(latest.Single(i => i.SystemId == "fresh").EventId, default))!.ReassessedEventId);
+        folder.Keep = false;
+    }
+
     private static async Task<string> BindAsync(IChannel channel, string exchange)
     {
         var queue = await channel.QueueDeclareAsync(RabbitMqFixture.UniqueName("reassess"), durable: false, exclusive: true, autoDelete: true);
