@@ -46,7 +46,8 @@ public static class Extensions
         services.AddRiskMessaging();
         services.AddHealthChecks()
             .AddCheck<RiskRegisterHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(10))
-            .AddCheck<RuleSetHealthCheck>("rules", tags: [ReadyTag]);
+            .AddCheck<RuleSetHealthCheck>("rules", tags: [ReadyTag])
+            .AddCheck<ReassessmentHealthCheck>("reassessment", tags: [ReadyTag]);
         return builder;
     }
 

@@ -23,6 +23,9 @@ public sealed class ReassessmentMetrics : IDisposable
     /// <summary>Systems still to do, as of the dispatcher's last look at the register.</summary>
     public long Remaining => Interlocked.Read(ref _remaining);
 
+    /// <summary>Unfinished runs, as of the dispatcher's last look at the register.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
     public void SystemReassessed(bool skipped) => _systems.Add(1, new KeyValuePair<string, object?>("skipped", skipped));
 
     public void Progress(long runs, long remaining)
