@@ -28,6 +28,7 @@ public static class AimsRiskCli
             RegisterCommand.Create(context),
             RisksCommand.Create(context),
             SoaCommand.Create(context),
+            ReassessCommand.Create(context),
             DbCommand.Create(context),
             CatalogCommand.Create(context),
         };

@@ -38,11 +38,27 @@ internal sealed record CliContext(TextWriter Output, TextWriter Error, IConfigur
         return null;
     }
 
+    /// <summary><c>--register</c>: a connection string for the configured <c>Storage:Provider</c>, in place of <c>ConnectionStrings:RiskRegister</c>.</summary>
+    public static Option<string?> RegisterOption() => new("--register")
+    {
+        Description = "The register's connection string (default: the ConnectionStrings:RiskRegister setting)",
+        HelpName = "CONNECTION",
+    };
+
+    /// <summary>Whether a register is named, on the command line or in the settings (the default SQLite file is not assumed).</summary>
+    public bool HasRegister(string? connectionString) =>
+        !string.IsNullOrWhiteSpace(connectionString) || !string.IsNullOrWhiteSpace(Configuration["ConnectionStrings:RiskRegister"]);
+
     /// <summary>The configured register; a bad setting throws an options error naming the key.</summary>
-    public CliStorage CreateStorage()
+    public CliStorage CreateStorage(string? connectionString = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(Configuration);
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:RiskRegister", connectionString)]);
+        }
+
         builder.AddRiskRegister();
         return new CliStorage(builder.Build());
     }

@@ -2,6 +2,7 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Observability;
+using Aims.Risk.Core.Reassessment;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
@@ -40,10 +41,15 @@ public static class Extensions
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RiskSweepService>();
         services.AddHostedService<UnroutedTasksTopology>();
+        services.AddOptions<ReassessmentOptions>().BindConfiguration(ReassessmentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Reassessor>();
+        services.AddSingleton<ReassessmentMetrics>();
+        services.AddHostedService<ReassessmentDispatcher>();
         services.AddRiskMessaging();
         services.AddHealthChecks()
             .AddCheck<RiskRegisterHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(10))
-            .AddCheck<RuleSetHealthCheck>("rules", tags: [ReadyTag]);
+            .AddCheck<RuleSetHealthCheck>("rules", tags: [ReadyTag])
+            .AddCheck<ReassessmentHealthCheck>("reassessment", tags: [ReadyTag]);
         return builder;
     }
 
@@ -87,6 +93,7 @@ public static class Extensions
 
             // No outbound call to any vendor: MassTransit would otherwise report usage to its publisher.
             bus.DisableUsageTelemetry();
+            bus.AddConsumer<ReassessSystemConsumer, ReassessSystemConsumerDefinition>();
             bus.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = "broker";
@@ -162,6 +169,20 @@ public static class Extensions
                     }
 
                     e.ConfigureConsumer<RiskTreatmentUpdatedConsumer>(context);
+                });
+
+                // Re-assessments: their own endpoint and concurrency, so the register's re-assessment never starves new events.
+                cfg.ReceiveEndpoint(Topology.ReassessmentQueue, e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.PublishFaults = false;
+                    e.PrefetchCount = context.GetRequiredService<IOptions<ReassessmentOptions>>().Value.PrefetchCount;
+                    if (worker.QuorumQueue)
+                    {
+                        e.SetQuorumQueue();
+                    }
+
+                    e.ConfigureConsumer<ReassessSystemConsumer>(context);
                 });
             });
         });

@@ -6,6 +6,7 @@ using Aims.Risk.Benchmarks;
 //   bench [--quick] BenchmarkDotNet: evaluation, rule-count growth, register growth
 //   bench-register [--quick] only the register growth suite (10k and, without --quick, 1M entries)
 //   probe-rules     the growth with rule count explained: N distinct compiled rules against the pack's 50 repeated to N
+//   rules-diff [--systems N] [--rounds N]   rules diff over a SQLite register of N systems (default 100,000)
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
@@ -15,6 +16,9 @@ return args.FirstOrDefault() switch
     "verify" => await Verification.RunAsync(),
     "probe-register" => await Probe.RegisterAsync(),
     "probe-rules" => RuleCountProbe.Run(),
+    "rules-diff" => await RuleDiffBenchmark.RunAsync(
+        Option("--systems") is { } systems ? int.Parse(systems, CultureInfo.InvariantCulture) : 100_000,
+        Option("--rounds") is { } rounds ? int.Parse(rounds, CultureInfo.InvariantCulture) : 3),
     "bench-register" => Suites.RunRegister(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "e2e" => await EndToEnd.RunAsync(
@@ -27,6 +31,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N]");
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N]");
     return 2;
 }

@@ -30,14 +30,16 @@ public sealed class RabbitMqOptions
     public string? TlsServerName { get; set; }
 
     /// <summary>A plain RabbitMQ.Client connection to the same broker, for what MassTransit does not do.</summary>
-    public ConnectionFactory CreateConnectionFactory(string clientName) => new()
+    public ConnectionFactory CreateConnectionFactory(string clientName) => Factory(this, clientName);
+
+    private static ConnectionFactory Factory(RabbitMqOptions options, string clientName) => new()
     {
-        HostName = Host,
-        Port = Port,
-        VirtualHost = VirtualHost,
-        UserName = Username,
-        Password = Password,
+        HostName = options.Host,
+        Port = options.Port,
+        VirtualHost = options.VirtualHost,
+        UserName = options.Username,
+        Password = options.Password,
         ClientProvidedName = clientName,
-        Ssl = new SslOption { Enabled = UseTls, ServerName = TlsServerName ?? Host },
+        Ssl = new SslOption { Enabled = options.UseTls, ServerName = options.TlsServerName ?? options.Host },
     };
 }

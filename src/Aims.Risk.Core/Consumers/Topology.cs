@@ -24,6 +24,9 @@ public static class Topology
     /// <summary>Where refused updates go, with the reason in the <c>MT-Fault-Message</c> header.</summary>
     public const string UpdatesErrorQueue = UpdatesQueue + "_error";
 
+    /// <summary>Re-assessment messages between replicas (one per system of a run), consumed by every replica.</summary>
+    public const string ReassessmentQueue = "aims.risk.reassessments";
+
     /// <summary>The topic exchange of <c>RiskStatusChanged</c>; routing key <c>&lt;category&gt;.&lt;status&gt;</c>.</summary>
     public const string RiskEventsExchange = "aims.risk.risk-events";
 }

@@ -29,6 +29,7 @@ public static class RegisterMapping
             Payload = CanonicalPayload(change),
             Owner = change.System.Owner,
             ClearedRuleIds = assessment.Cleared,
+            RuleErrors = assessment.Errors,
             Entries = [.. assessment.Findings.Select(f => ToEntry(f, assessment))],
         };
     }

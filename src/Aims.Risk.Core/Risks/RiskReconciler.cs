@@ -24,6 +24,7 @@ public static class RiskReconciler
         var updated = new List<(RiskRecord, long)>();
         var history = new List<RiskHistoryRecord>();
         var at = assessment.AssessedAt;
+        var cause = assessment.Cause ?? $"event {assessment.EventId}";
 
         foreach (var entry in assessment.Entries)
         {
@@ -46,8 +47,8 @@ public static class RiskReconciler
                     OverdueNoticeFor = null,
                 };
                 var reason = risk is null
-                    ? $"rule {entry.RuleId} fired on event {assessment.EventId}"
-                    : $"reopened: rule {entry.RuleId} fired again on event {assessment.EventId}";
+                    ? $"rule {entry.RuleId} fired on {cause}"
+                    : $"reopened: rule {entry.RuleId} fired again on {cause}";
                 Transition(risk, opened, reason, eventTask);
                 entries.Add(entry with { TaskId = eventTask });
                 continue;
@@ -77,8 +78,8 @@ public static class RiskReconciler
             }
 
             var why = escalated
-                ? $"escalated from {risk.Level} to {entry.Level} by event {assessment.EventId}"
-                : $"now at or above the acceptance threshold on event {assessment.EventId}";
+                ? $"escalated from {risk.Level} to {entry.Level} by {cause}"
+                : $"now at or above the acceptance threshold on {cause}";
             Transition(risk, next, why, requiresTreatment ? eventTask : null);
             entries.Add(entry with { TaskId = requiresTreatment ? eventTask : null });
         }
@@ -94,7 +95,7 @@ public static class RiskReconciler
                     LastEventId = assessment.EventId,
                     Version = risk.Version + 1,
                 };
-                Transition(risk, resolved, $"no longer holds on event {assessment.EventId}: rule {ruleId} did not fire with its evidence present", taskId: null);
+                Transition(risk, resolved, $"no longer holds on {cause}: rule {ruleId} did not fire with its evidence present", taskId: null);
             }
         }
 

@@ -155,7 +155,8 @@ public static partial class RuleSetLoader
             }
         }
 
-        RejectUnknownKeys(json, ["$schema", "name", "version", "description", "workflows", "criteria"], ManifestFile, null, "manifest", errors);
+        var changelog = RuleSetChangelog.Read(json, ManifestFile, v => SemanticVersionPattern().IsMatch(v), errors);
+        RejectUnknownKeys(json, ["$schema", "name", "version", "description", "workflows", "criteria", RuleSetChangelog.Key], ManifestFile, null, "manifest", errors);
 
         // A bad version or name is reported, but the files are still read so that every error shows at once.
         if (criteriaFile is null || workflows.Count == 0 || errors.Skip(before).Any(e => e.Message.Contains("inside the rule set folder", StringComparison.Ordinal)))
@@ -170,6 +171,7 @@ public static partial class RuleSetLoader
             Description = json.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
             Workflows = workflows,
             Criteria = criteriaFile!,
+            Changelog = changelog,
         };
     }
 

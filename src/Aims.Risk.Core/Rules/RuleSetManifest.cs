@@ -12,4 +12,10 @@ public sealed record RuleSetManifest
     public required IReadOnlyList<string> Workflows { get; init; }
 
     public required string Criteria { get; init; }
+
+    /// <summary>The controlled changes, one entry per version (optional until the criteria change).</summary>
+    public IReadOnlyList<ChangelogEntry> Changelog { get; init; } = [];
+
+    /// <summary>The changelog entry of this version, if it has one.</summary>
+    public ChangelogEntry? EntryOfVersion => Changelog.FirstOrDefault(e => e.Version == Version);
 }

@@ -7,7 +7,8 @@ namespace Aims.Risk.Core.Rules;
 /// <summary>
 /// Holds the active rule set. A candidate becomes active only after it loads (which validates it) and its
 /// rule tests pass; otherwise the active one stays and the log names each file and rule at fault. Every
-/// activated version is archived in <c>RuleSetVersions</c>.
+/// activated version is archived in <c>RuleSetVersions</c>, and a changed content under an archived version is refused
+/// (<see cref="RuleSetVersionCheck"/>).
 /// </summary>
 public sealed partial class RuleSetProvider(
     IOptions<RulesOptions> options,
@@ -37,6 +38,12 @@ public sealed partial class RuleSetProvider(
         {
             var path = options.Value.Path;
             var candidate = LoadAndTest(path, out var errors);
+            if (candidate is not null && _current?.Hash != candidate.Hash)
+            {
+                errors = RuleSetVersionCheck.Check(candidate, await register.ReadRuleSetsAsync(cancellationToken));
+                candidate = errors.Count == 0 ? candidate : null;
+            }
+
             if (candidate is null)
             {
                 LastRefusal = errors;

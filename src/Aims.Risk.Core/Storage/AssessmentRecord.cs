@@ -30,4 +30,13 @@ public sealed record AssessmentRecord
     /// no longer hold and are resolved.
     /// </summary>
     public IReadOnlyList<string> ClearedRuleIds { get; init; } = [];
+
+    /// <summary>Rules that failed to evaluate on this event (threw or hit their budget): stored, since they count as not fired.</summary>
+    public IReadOnlyList<Scoring.RuleEvaluationError> RuleErrors { get; init; } = [];
+
+    /// <summary>For a re-assessment (recorded under a derived event id): the event whose input it re-assessed.</summary>
+    public Guid? ReassessedEventId { get; init; }
+
+    /// <summary>What caused the assessment, for the risks' history (not stored here): <c>rule set X.Y.Z</c> for a re-assessment; the event otherwise.</summary>
+    public string? Cause { get; init; }
 }

@@ -59,4 +59,10 @@ public static class ColumnLimits
 
     /// <summary>The type name of an outbox message.</summary>
     public const int MessageType = 64;
+
+    /// <summary>A re-assessment run's unique key (<c>activation:&lt;hash&gt;</c>, <c>interval:&lt;hash&gt;:&lt;day&gt;</c>, <c>demand:&lt;id&gt;</c>).</summary>
+    public const int RunKey = 200;
+
+    /// <summary>Why a re-assessment run was made: <c>activation</c>, <c>interval</c> or <c>demand</c>.</summary>
+    public const int RunReason = 32;
 }

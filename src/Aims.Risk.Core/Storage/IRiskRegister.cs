@@ -19,6 +19,27 @@ public interface IRiskRegister
     /// <summary>Archives an activated rule-set version; a hash already archived is left as it is.</summary>
     Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken);
 
+    /// <summary>Every archived rule set, oldest activation first: the version discipline and the diff compare with them.</summary>
+    Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The input of each system's latest assessment (of one system when <paramref name="systemId"/> is set), streamed, ordered by system.</summary>
+    IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken);
+
+    /// <summary>Creates a re-assessment run unless one with its <see cref="ReassessmentRun.RunKey"/> exists; true when this call created it.</summary>
+    Task<bool> RequestReassessmentAsync(ReassessmentRun run, CancellationToken cancellationToken);
+
+    /// <summary>Claims one run to enqueue: not enqueued yet and unclaimed, or claimed before <paramref name="staleBefore"/> (its claimant stopped). Null when none.</summary>
+    Task<ReassessmentRun?> ClaimReassessmentAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
+
+    /// <summary>The run's messages are all sent: how many systems, with which rule set.</summary>
+    Task MarkReassessmentEnqueuedAsync(Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>What the run did to one system, written once; the run finishes with its last system.</summary>
+    Task RecordReassessedSystemAsync(ReassessedSystem system, CancellationToken cancellationToken);
+
+    /// <summary>Re-assessment runs, newest first.</summary>
+    Task<IReadOnlyList<ReassessmentRun>> ReadReassessmentsAsync(bool unfinishedOnly, int limit, CancellationToken cancellationToken);
+
     Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RiskEntryRecord>> QueryEntriesAsync(RegisterQuery query, CancellationToken cancellationToken);

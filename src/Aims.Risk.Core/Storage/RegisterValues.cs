@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Scoring;
 
 namespace Aims.Risk.Core.Storage;
 
@@ -10,6 +12,18 @@ internal static class RegisterValues
 
     /// <summary>ISO 8601 with milliseconds and a numeric offset, e.g. 2026-11-29T03:51:11.123+00:00.</summary>
     internal const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz";
+
+    private static readonly JsonSerializerOptions ErrorJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Rule evaluation errors as a JSON array, or null when there were none (the column stays NULL).</summary>
+    internal static string? FormatRuleErrors(IReadOnlyList<RuleEvaluationError> errors) =>
+        errors.Count == 0 ? null : JsonSerializer.Serialize(errors, ErrorJson);
+
+    /// <summary>None reads as the same empty list a new record has, so records compare equal after a round trip.</summary>
+    internal static IReadOnlyList<RuleEvaluationError> ParseRuleErrors(string? json) =>
+        string.IsNullOrEmpty(json)
+            ? Array.Empty<RuleEvaluationError>()
+            : JsonSerializer.Deserialize<RuleEvaluationError[]>(json, ErrorJson) ?? Array.Empty<RuleEvaluationError>();
 
     internal static string JoinControls(IReadOnlyList<string> controls) => string.Join(ControlSeparator, controls);
 

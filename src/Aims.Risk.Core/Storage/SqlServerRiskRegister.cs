@@ -31,8 +31,8 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
     [SqlParameters(typeof(AssessmentRow))]
     internal const string InsertAssessmentSql = """
-        INSERT INTO dbo.Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount)
-        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount);
+        INSERT INTO dbo.Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId)
+        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors, @ReassessedEventId);
         """;
 
     [SqlParameters(typeof(EntryRow))]
@@ -56,7 +56,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
     [SqlParameters(typeof(EventKey))]
     internal const string SelectAssessmentSql = """
-        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount
+        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId
         FROM dbo.Assessments
         WHERE EventId = @EventId;
         """;
@@ -395,6 +395,10 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
 
         public int FindingCount { get; init; }
 
+        public string? RuleErrors { get; init; }
+
+        public Guid? ReassessedEventId { get; init; }
+
         public static AssessmentRow From(AssessmentRecord record) => new()
         {
             EventId = record.EventId,
@@ -406,6 +410,8 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
             RuleSetHash = record.RuleSetHash,
             Payload = record.Payload,
             FindingCount = record.Entries.Count,
+            RuleErrors = RegisterValues.FormatRuleErrors(record.RuleErrors),
+            ReassessedEventId = record.ReassessedEventId,
         };
 
         public AssessmentRecord ToRecord(IReadOnlyList<RiskEntryRecord> entries) => new()
@@ -419,6 +425,8 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
             RuleSetHash = RuleSetHash,
             Payload = Payload,
             Entries = entries,
+            RuleErrors = RegisterValues.ParseRuleErrors(RuleErrors),
+            ReassessedEventId = ReassessedEventId,
         };
     }
 

@@ -35,7 +35,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
         """;
 
     private const string SelectAssessmentSql = """
-        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount
+        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId
         FROM Assessments
         WHERE EventId = @EventId;
         """;
@@ -104,8 +104,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     }
 
     private const string InsertAssessmentSql = """
-        INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount)
-        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount);
+        INSERT INTO Assessments (EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount, RuleErrors, ReassessedEventId)
+        VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, @FindingCount, @RuleErrors, @ReassessedEventId);
         """;
 
     private const string InsertEntrySql = """
@@ -202,6 +202,10 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
         public long FindingCount { get; init; }
 
+        public string? RuleErrors { get; init; }
+
+        public string? ReassessedEventId { get; init; }
+
         public static AssessmentRow From(AssessmentRecord record) => new()
         {
             EventId = RegisterValues.FormatGuid(record.EventId),
@@ -213,6 +217,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             RuleSetHash = record.RuleSetHash,
             Payload = record.Payload,
             FindingCount = record.Entries.Count,
+            RuleErrors = RegisterValues.FormatRuleErrors(record.RuleErrors),
+            ReassessedEventId = record.ReassessedEventId is { } reassessed ? RegisterValues.FormatGuid(reassessed) : null,
         };
 
         public AssessmentRecord ToRecord(IReadOnlyList<RiskEntryRecord> entries) => new()
@@ -226,6 +232,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             RuleSetHash = RuleSetHash,
             Payload = Payload,
             Entries = entries,
+            RuleErrors = RegisterValues.ParseRuleErrors(RuleErrors),
+            ReassessedEventId = ReassessedEventId is null ? null : RegisterValues.ParseGuid(ReassessedEventId),
         };
     }
 

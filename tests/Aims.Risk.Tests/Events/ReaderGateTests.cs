@@ -37,7 +37,7 @@ public sealed class ReaderGateTests
     public static TheoryData<string, string> NonFiniteNumbers()
     {
         var data = new TheoryData<string, string>();
-        foreach (var path in new[] { "model.metrics.accuracy", "model.metrics.previousAccuracy", "model.metrics.fairnessGap", "model.metrics.driftScore", "attributes.score" })
+        foreach (var path in new[] { "model.metrics.accuracy", "model.metrics.previousAccuracy", "model.metrics.fairnessGap", "model.metrics.driftScore", "model.metrics.trainingEnergyKwh", "attributes.score" })
         {
             foreach (var literal in new[] { "1e400", "-1e400", "1.7976931348623159e308" })
             {
@@ -63,7 +63,7 @@ public sealed class ReaderGateTests
         // A double added to the contract later must be added to the cases above.
         var doubles = DoublePaths(typeof(AiSystemChanged), "").ToList();
 
-        Assert.Equal(["model.metrics.accuracy", "model.metrics.previousAccuracy", "model.metrics.fairnessGap", "model.metrics.driftScore"], doubles);
+        Assert.Equal(["model.metrics.accuracy", "model.metrics.previousAccuracy", "model.metrics.fairnessGap", "model.metrics.driftScore", "model.metrics.trainingEnergyKwh"], doubles);
     }
 
     private static IEnumerable<string> DoublePaths(Type type, string prefix)

@@ -174,6 +174,24 @@ public sealed class MigrationLockTests : IDisposable
 
         protected override Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, RegisterQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        protected override Task<bool> InsertRunIfAbsentAsync(DbConnection connection, ReassessmentRun run, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<ReassessmentRun>> ReadClaimableRunsAsync(DbConnection connection, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<bool> ClaimRunAsync(DbConnection connection, Guid runId, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task MarkRunEnqueuedAsync(DbConnection connection, Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task InsertReassessedSystemIfAbsentAsync(DbConnection connection, ReassessedSystem system, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task FinishRunIfDoneAsync(DbConnection connection, Guid runId, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<ReassessmentRun>> ReadRunsAsync(DbConnection connection, bool unfinishedOnly, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         protected override Task InsertRuleSetIfAbsentAsync(DbConnection connection, RuleSetArchive ruleSet, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task PingAsync(DbConnection connection, CancellationToken cancellationToken) => throw new NotSupportedException();

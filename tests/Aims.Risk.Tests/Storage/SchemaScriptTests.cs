@@ -18,14 +18,14 @@ public sealed class SchemaScriptTests : IDisposable
 
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.SqlServer.";
 
-    // The tables of 0001 and their indexes: the register query's three orders (by system, by minimum level, by
-    // nothing), and a risk's entries (newest first, and those without a risk yet, at migration); look-ups by event
+    // The tables of 0001 and their indexes: a system's latest assessment (rule changes, re-assessment), the register
+    // query's three orders (by system, by minimum level, by nothing), and a risk's entries (newest first, and those without a risk yet, at migration); look-ups by event
     // and by key use the primary keys and UQ_RiskEntries_EventId_RuleId. A new index on these tables joins this list
     // with the query that needs it.
     private static readonly string[] Tables = ["Assessments", "RiskEntries", "RuleSetVersions"];
 
     private static readonly string[] ExpectedIndexes =
-        ["IX_RiskEntries_CreatedAt", "IX_RiskEntries_LevelRank", "IX_RiskEntries_RiskId", "IX_RiskEntries_SystemId_CreatedAt"];
+        ["IX_Assessments_SystemId", "IX_RiskEntries_CreatedAt", "IX_RiskEntries_LevelRank", "IX_RiskEntries_RiskId", "IX_RiskEntries_SystemId_CreatedAt"];
 
     private readonly string folder = Directory.CreateTempSubdirectory("aims-risk-schema-").FullName;
 

@@ -12,6 +12,20 @@ public abstract class RegisterStub : IRiskRegister
 
     public virtual Task ArchiveRuleSetAsync(RuleSetArchive ruleSet, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public virtual Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<RuleSetArchive>>([]);
+
+    public virtual IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<bool> RequestReassessmentAsync(ReassessmentRun run, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<ReassessmentRun?> ClaimReassessmentAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task MarkReassessmentEnqueuedAsync(Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task RecordReassessedSystemAsync(ReassessedSystem system, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<IReadOnlyList<ReassessmentRun>> ReadReassessmentsAsync(bool unfinishedOnly, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task<RecordResult> RecordAsync(AssessmentRecord assessment, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task<AssessmentRecord?> FindAssessmentAsync(Guid eventId, CancellationToken cancellationToken) => throw new NotSupportedException();

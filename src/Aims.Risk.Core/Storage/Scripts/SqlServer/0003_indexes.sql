@@ -4,7 +4,8 @@
 -- The queries (SqlServerRiskRegister): Assessments by EventId (its primary key); RiskEntries of one event
 -- (UQ_RiskEntries_EventId_RuleId); the register query: the first @Limit entries in (CreatedAt, RuleId, Id) order,
 -- filtered by any of SystemId, a minimum LevelRank and EventId; RuleSetVersions by Hash (its primary key).
--- Nothing filters on Level, on Assessments.SystemId or on RuleSetVersions.Version: those indexes only cost writes.
+-- Nothing filters on Level or on RuleSetVersions.Version: those indexes only cost writes. IX_Assessments_SystemId is
+-- dropped only to change its column's collation, and made again after it: a system's latest input is read by it.
 
 IF EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_RiskEntries_Level' AND object_id = OBJECT_ID(N'dbo.RiskEntries'))
     DROP INDEX IX_RiskEntries_Level ON dbo.RiskEntries;
@@ -32,3 +33,6 @@ IF EXISTS (SELECT 1 FROM sys.columns WHERE object_id = OBJECT_ID(N'dbo.RiskEntri
 -- @Limit rows are read without a sort; LevelRank is included for the minimum-level filter.
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_RiskEntries_SystemId_CreatedAt' AND object_id = OBJECT_ID(N'dbo.RiskEntries'))
     CREATE INDEX IX_RiskEntries_SystemId_CreatedAt ON dbo.RiskEntries (SystemId, CreatedAt, RuleId) INCLUDE (LevelRank);
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_Assessments_SystemId' AND object_id = OBJECT_ID(N'dbo.Assessments'))
+    CREATE INDEX IX_Assessments_SystemId ON dbo.Assessments (SystemId, AssessedAt);

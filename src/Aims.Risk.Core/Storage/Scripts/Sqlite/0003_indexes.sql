@@ -4,7 +4,6 @@
 
 DROP INDEX IF EXISTS IX_RiskEntries_Level;
 DROP INDEX IF EXISTS IX_RuleSetVersions_Version;
-DROP INDEX IF EXISTS IX_Assessments_SystemId;
 DROP INDEX IF EXISTS IX_RiskEntries_SystemId;
 
 CREATE INDEX IF NOT EXISTS IX_RiskEntries_SystemId_CreatedAt ON RiskEntries (SystemId, CreatedAt, RuleId, LevelRank);

@@ -1,0 +1,153 @@
+using Aims.Risk.Core.Consumers;
+using Aims.Risk.Core.Rules;
+using Aims.Risk.Core.Storage;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Aims.Risk.Core.Reassessment;
+
+/// <summary>
+/// Turns re-assessment runs into broker messages, on every replica. A run is a <c>Reassessments</c> row whose unique
+/// key makes it exist once however many replicas ask: the activation of a rule set (<c>activation:&lt;hash&gt;</c>),
+/// the day's planned check (<c>interval:&lt;hash&gt;:&lt;day&gt;</c>), or the command line (<c>demand:&lt;id&gt;</c>).
+/// The replica whose conditional update claims a run streams the systems' latest inputs and sends one durable message
+/// per system to <c>aims.risk.reassessments</c>, which every replica consumes; a run left claimed but not enqueued (its
+/// replica stopped) is claimed again after <see cref="ReassessmentOptions.ClaimTimeout"/>, and its messages, sent twice,
+/// are recorded once (derived event ids).
+/// </summary>
+public sealed partial class ReassessmentDispatcher(
+    RuleSetProvider rules,
+    IRiskRegister register,
+    ISendEndpointProvider sendEndpoints,
+    IOptions<ReassessmentOptions> options,
+    TimeProvider clock,
+    ReassessmentMetrics metrics,
+    ILogger<ReassessmentDispatcher> logger) : BackgroundService
+{
+    /// <summary>Messages in flight to the broker at once while a run is enqueued.</summary>
+    private const int SendWindow = 256;
+
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    public override void Dispose()
+    {
+        rules.Activated -= OnActivated;
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        rules.Activated += OnActivated;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The register or the broker is away: the run stays claimed, and is claimed again once the claim is stale.
+                LogDispatchFailed(ex);
+            }
+
+            _ = await _wake.WaitAsync(options.Value.PollInterval, stoppingToken);
+        }
+    }
+
+    private void OnActivated(RuleSet ruleSet) => _wake.Release();
+
+    private async Task DispatchAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var ruleSet = rules.Current;
+        var now = clock.GetUtcNow();
+        if (settings.OnActivation)
+        {
+            // Asked on every look, not only on the activation event: the key makes it once, and a replica that started
+            // with the new rule set (or missed the event) asks too.
+            await RequestAsync(ReassessmentIds.ActivationKey(ruleSet.Hash), ReassessmentRun.OnActivation, ruleSet, now, cancellationToken);
+        }
+
+        if (settings.Interval is not null)
+        {
+            await RequestAsync(ReassessmentIds.IntervalKey(ruleSet.Hash, now), ReassessmentRun.AtInterval, ruleSet, now, cancellationToken);
+        }
+
+        while (await register.ClaimReassessmentAsync(now, now - settings.ClaimTimeout, cancellationToken) is { } run)
+        {
+            await EnqueueAsync(run, cancellationToken);
+            now = clock.GetUtcNow();
+        }
+
+        var unfinished = await register.ReadReassessmentsAsync(unfinishedOnly: true, limit: 1000, cancellationToken);
+        metrics.Progress(unfinished.Count, unfinished.Sum(r => (long)(r.Remaining ?? 0)));
+    }
+
+    private async Task RequestAsync(string key, string reason, RuleSet ruleSet, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var run = new ReassessmentRun(Guid.NewGuid(), key, reason, SystemId: null, ruleSet.Version, ruleSet.Hash, now);
+        if (await register.RequestReassessmentAsync(run, cancellationToken))
+        {
+            LogRequested(run.RunId, reason, ruleSet.Version);
+        }
+    }
+
+    private async Task EnqueueAsync(ReassessmentRun run, CancellationToken cancellationToken)
+    {
+        var ruleSet = rules.Current;
+        if (run.Reason == ReassessmentRun.OnActivation && run.RuleSetHash != ruleSet.Hash)
+        {
+            // Another rule set became active before this run was enqueued: its own run re-assesses the register.
+            await register.MarkReassessmentEnqueuedAsync(run.RunId, run.RuleSetVersion ?? "", run.RuleSetHash ?? "", 0, clock.GetUtcNow(), cancellationToken);
+            LogEnqueued(run.RunId, run.Reason, 0, run.RuleSetVersion ?? "");
+            return;
+        }
+
+        // To the queue's own fanout exchange: a queue: address would declare the queue, as a classic queue, and be refused
+        // by the quorum queue the endpoint declared.
+        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{Topology.ReassessmentQueue}"));
+        var cutoff = clock.GetUtcNow() - (options.Value.Interval ?? TimeSpan.Zero);
+        var pending = new List<Task>(SendWindow);
+        var systems = 0;
+        await foreach (var input in register.ReadLatestInputsAsync(run.SystemId, cancellationToken))
+        {
+            var wanted = run.Reason switch
+            {
+                // Also what this run may have re-assessed already, when a replica stopped while enqueuing it: sent again,
+                // those are skipped by the consumer and counted once, so the run's systems add up.
+                ReassessmentRun.OnActivation => input.RuleSetHash != ruleSet.Hash || input.AssessedAt >= run.RequestedAt,
+                ReassessmentRun.AtInterval => input.AssessedAt < cutoff,
+                _ => true,
+            };
+            if (!wanted)
+            {
+                continue;
+            }
+
+            var message = new ReassessSystem { RunId = run.RunId, Reason = run.Reason, SystemId = input.SystemId, EventId = input.EventId, RuleSetHash = ruleSet.Hash };
+            pending.Add(endpoint.Send(message, send => send.MessageId = ReassessmentIds.Message(run.RunId, input.SystemId), cancellationToken));
+            systems++;
+            if (pending.Count == SendWindow)
+            {
+                await Task.WhenAll(pending);
+                pending.Clear();
+            }
+        }
+
+        await Task.WhenAll(pending);
+        await register.MarkReassessmentEnqueuedAsync(run.RunId, ruleSet.Version, ruleSet.Hash, systems, clock.GetUtcNow(), cancellationToken);
+        LogEnqueued(run.RunId, run.Reason, systems, ruleSet.Version);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-assessment run {RunId} requested ({Reason}, rule set {Version})")]
+    private partial void LogRequested(Guid runId, string reason, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-assessment run {RunId} ({Reason}) enqueued {Systems} systems for rule set {Version}")]
+    private partial void LogEnqueued(Guid runId, string reason, int systems, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-assessment dispatch failed; retried at the next look")]
+    private partial void LogDispatchFailed(Exception exception);
+}

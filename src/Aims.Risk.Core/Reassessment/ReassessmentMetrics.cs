@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using Aims.Risk.Core.Observability;
+
+namespace Aims.Risk.Core.Reassessment;
+
+/// <summary>Re-assessment progress on the meter <c>Aims.Risk</c>: systems done, and systems remaining in unfinished runs.</summary>
+public sealed class ReassessmentMetrics : IDisposable
+{
+    private readonly Meter _meter;
+    private readonly Counter<long> _systems;
+    private long _remaining;
+    private long _runs;
+
+    public ReassessmentMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(RiskMetrics.Name);
+        _systems = _meter.CreateCounter<long>("aims_risk.reassessment.systems", "{system}", "Systems re-assessed by this replica (skipped=true: a newer event or rule set came first)");
+        _meter.CreateObservableGauge("aims_risk.reassessment.remaining", () => Interlocked.Read(ref _remaining), "{system}", "Systems enqueued and not re-assessed yet, over the unfinished runs (every replica's work)");
+        _meter.CreateObservableGauge("aims_risk.reassessment.runs", () => Interlocked.Read(ref _runs), "{run}", "Unfinished re-assessment runs");
+    }
+
+    /// <summary>Systems still to do, as of the dispatcher's last look at the register.</summary>
+    public long Remaining => Interlocked.Read(ref _remaining);
+
+    /// <summary>Unfinished runs, as of the dispatcher's last look at the register.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
+    public void SystemReassessed(bool skipped) => _systems.Add(1, new KeyValuePair<string, object?>("skipped", skipped));
+
+    public void Progress(long runs, long remaining)
+    {
+        Interlocked.Exchange(ref _runs, runs);
+        Interlocked.Exchange(ref _remaining, remaining);
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

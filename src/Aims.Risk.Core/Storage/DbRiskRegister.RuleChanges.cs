@@ -1,0 +1,36 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>What a rule change needs from the register: the archived rule sets and every system's latest input.</summary>
+public abstract partial class DbRiskRegister
+{
+    public async Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await OpenAsync(token);
+                return await ReadRuleSetsAsync(connection, token);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Streams: one row in memory at a time, so a register of any size is read in constant memory. Not repeated on a
+    /// transient failure (rows already yielded cannot be taken back); the caller runs it again.
+    /// </summary>
+    public async IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await foreach (var input in ReadLatestInputsAsync(connection, systemId, cancellationToken))
+        {
+            yield return input;
+        }
+    }
+
+    /// <summary>Every archived rule set, oldest activation first.</summary>
+    protected abstract Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The latest assessment of each system (of one system when named), ordered by system.</summary>
+    protected abstract IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,73 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Dapper;
+
+namespace Aims.Risk.Core.Storage;
+
+/// <summary>SQLite: the archived rule sets and the latest input of each system.</summary>
+public sealed partial class SqliteRiskRegister
+{
+    private const string SelectRuleSetsSql = """
+        SELECT Hash, Version, Content, ActivatedAt
+        FROM RuleSetVersions
+        ORDER BY ActivatedAt, Hash;
+        """;
+
+    // The latest by time of assessment, walking IX_Assessments_SystemId (SystemId, AssessedAt) in order: no sort of the
+    // payloads (a window function sorted them all in a temporary B-tree). The subquery picks one event per system even
+    // when two share a millisecond (the index's own order decides, the same on every read).
+    private const string SelectLatestInputsSql = """
+        SELECT a.SystemId, a.EventId, a.AssessedAt, a.RuleSetVersion, a.RuleSetHash, a.Payload
+        FROM Assessments AS a INDEXED BY IX_Assessments_SystemId
+        WHERE (@SystemId IS NULL OR a.SystemId = @SystemId)
+          AND a.EventId = (SELECT b.EventId FROM Assessments AS b INDEXED BY IX_Assessments_SystemId
+                           WHERE b.SystemId = a.SystemId
+                           ORDER BY b.AssessedAt DESC
+                           LIMIT 1)
+        ORDER BY a.SystemId;
+        """;
+
+    protected override async Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<RuleSetArchiveRow>(new CommandDefinition(SelectRuleSetsSql, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new RuleSetArchive(r.Version, r.Hash, r.Content, RegisterValues.ParseTimestamp(r.ActivatedAt)))];
+    }
+
+    protected override async IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(
+            new CommandDefinition(SelectLatestInputsSql, new { SystemId = systemId }, cancellationToken: cancellationToken));
+        var parse = reader.GetRowParser<LatestInputRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = parse(reader);
+            yield return new LatestInput(row.SystemId, RegisterValues.ParseGuid(row.EventId), RegisterValues.ParseTimestamp(row.AssessedAt), row.RuleSetVersion, row.RuleSetHash, row.Payload);
+        }
+    }
+
+    private sealed class RuleSetArchiveRow
+    {
+        public string Hash { get; init; } = "";
+
+        public string Version { get; init; } = "";
+
+        public string Content { get; init; } = "";
+
+        public string ActivatedAt { get; init; } = "";
+    }
+
+    private sealed class LatestInputRow
+    {
+        public string SystemId { get; init; } = "";
+
+        public string EventId { get; init; } = "";
+
+        public string AssessedAt { get; init; } = "";
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string RuleSetHash { get; init; } = "";
+
+        public string Payload { get; init; } = "";
+    }
+}

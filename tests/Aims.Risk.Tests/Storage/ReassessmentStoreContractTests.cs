@@ -1,0 +1,110 @@
+using Aims.Risk.Core.Storage;
+using static Aims.Risk.Tests.Storage.RegisterBuilders;
+
+namespace Aims.Risk.Tests.Storage;
+
+/// <summary>Re-assessment runs in every store: one per key, one claimant, finished once with its systems' totals.</summary>
+public abstract class ReassessmentStoreContractTests(IRegisterDatabase database)
+{
+    private readonly IRiskRegister register = database.CreateRegister();
+    private readonly IRiskRegister otherReplica = database.CreateRegister();
+
+    private static CancellationToken Token => CancellationToken.None;
+
+    [StorageFact]
+    public async Task A_run_key_is_requested_once_whichever_replica_asks()
+    {
+        var key = $"activation:{Guid.NewGuid():N}";
+
+        var first = await register.RequestReassessmentAsync(Run(key), Token);
+        var second = await otherReplica.RequestReassessmentAsync(Run(key), Token);
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Single(await MineAsync(key));
+    }
+
+    [StorageFact]
+    public async Task Of_two_replicas_claiming_one_gets_the_run_and_it_is_claimed_again_only_once_stale()
+    {
+        var key = $"demand:{Guid.NewGuid():N}";
+        await register.RequestReassessmentAsync(Run(key), Token);
+
+        var claims = await Task.WhenAll(ClaimMineAsync(register, key, At), ClaimMineAsync(otherReplica, key, At));
+        var before = await ClaimMineAsync(otherReplica, key, At.AddMinutes(4));
+        var stale = await ClaimMineAsync(otherReplica, key, At.AddMinutes(6));
+
+        Assert.Single(claims, c => c is not null);
+        Assert.Null(before);
+        Assert.NotNull(stale);
+    }
+
+    [StorageFact]
+    public async Task An_enqueued_run_is_not_claimed_again_and_finishes_with_its_last_system_counted_once()
+    {
+        var key = $"activation:{Guid.NewGuid():N}";
+        var run = Run(key);
+        await register.RequestReassessmentAsync(run, Token);
+        await register.MarkReassessmentEnqueuedAsync(run.RunId, "2.0.0", "hash", 2, At, Token);
+
+        await register.RecordReassessedSystemAsync(new ReassessedSystem(run.RunId, "a", Guid.NewGuid(), At, Opened: 1, Resolved: 0, Changed: 2), Token);
+        var half = (await MineAsync(key)).Single();
+        await register.RecordReassessedSystemAsync(new ReassessedSystem(run.RunId, "a", Guid.NewGuid(), At, Opened: 1, Resolved: 0, Changed: 2), Token);
+        await otherReplica.RecordReassessedSystemAsync(new ReassessedSystem(run.RunId, "b", null, At.AddSeconds(1), Opened: 0, Resolved: 1, Changed: 0), Token);
+        var done = (await MineAsync(key)).Single();
+
+        Assert.Null(await ClaimMineAsync(otherReplica, key, At.AddDays(1)));
+        Assert.Null(half.FinishedAt);
+        Assert.Equal((2, 1, 1), (half.Systems!.Value, half.Done, half.Remaining!.Value));
+        Assert.Equal(At.AddSeconds(1), done.FinishedAt);
+        Assert.Equal((2, 0, 1, 1, 2), (done.Done, done.Remaining!.Value, done.Opened, done.Resolved, done.Changed));
+        Assert.DoesNotContain(await register.ReadReassessmentsAsync(unfinishedOnly: true, 1000, Token), r => r.RunKey == key);
+    }
+
+    [StorageFact]
+    public async Task A_run_whose_systems_were_all_done_before_it_was_marked_enqueued_finishes_when_marked()
+    {
+        var key = $"interval:{Guid.NewGuid():N}";
+        var run = Run(key);
+        await register.RequestReassessmentAsync(run, Token);
+        await register.RecordReassessedSystemAsync(new ReassessedSystem(run.RunId, "a", Guid.NewGuid(), At, 1, 0, 0), Token);
+
+        await register.MarkReassessmentEnqueuedAsync(run.RunId, "2.0.0", "hash", 1, At.AddSeconds(2), Token);
+
+        var done = (await MineAsync(key)).Single();
+        Assert.Equal((At.AddSeconds(2), 1), (done.FinishedAt!.Value, done.Opened));
+    }
+
+    [StorageFact]
+    public async Task An_empty_run_finishes_when_marked_enqueued()
+    {
+        var key = $"activation:{Guid.NewGuid():N}";
+        var run = Run(key);
+        await register.RequestReassessmentAsync(run, Token);
+
+        await register.MarkReassessmentEnqueuedAsync(run.RunId, "2.0.0", "hash", 0, At, Token);
+
+        Assert.Equal(At, (await MineAsync(key)).Single().FinishedAt);
+    }
+
+    private static ReassessmentRun Run(string key) =>
+        new(Guid.NewGuid(), key, key[..key.IndexOf(':', StringComparison.Ordinal)], null, "2.0.0", "hash", At.AddMinutes(-1));
+
+    private async Task<List<ReassessmentRun>> MineAsync(string key) =>
+        [.. (await register.ReadReassessmentsAsync(unfinishedOnly: false, 1000, Token)).Where(r => r.RunKey == key)];
+
+    /// <summary>Claims until this test's run comes up (other tests' runs share the database), releasing nothing else.</summary>
+    private static async Task<ReassessmentRun?> ClaimMineAsync(IRiskRegister replica, string key, DateTimeOffset now)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var claimed = await replica.ClaimReassessmentAsync(now, now.AddMinutes(-5), Token);
+            if (claimed is null || claimed.RunKey == key)
+            {
+                return claimed;
+            }
+        }
+
+        return null;
+    }
+}

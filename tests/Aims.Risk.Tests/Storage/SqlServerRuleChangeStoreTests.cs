@@ -1,0 +1,5 @@
+namespace Aims.Risk.Tests.Storage;
+
+[RequiresSqlServer]
+public sealed class SqlServerRuleChangeStoreTests(SqlServerDatabaseFixture database)
+    : RuleChangeStoreContractTests(database), IClassFixture<SqlServerDatabaseFixture>;

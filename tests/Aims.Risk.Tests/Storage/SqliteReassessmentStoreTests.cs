@@ -1,0 +1,4 @@
+namespace Aims.Risk.Tests.Storage;
+
+public sealed class SqliteReassessmentStoreTests(SqliteDatabaseFixture database)
+    : ReassessmentStoreContractTests(database), IClassFixture<SqliteDatabaseFixture>;
