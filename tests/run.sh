@@ -13,6 +13,8 @@
 #
 # AIMS_RISK_TEST_RESULTS: folder for the TRX files (default tests/TestResults; emptied at each run).
 # AIMS_RISK_TEST_BROKER_WAIT: seconds to wait for a started broker (default 120).
+# AIMS_RISK_TEST_RABBITMQ_VHOST: the tests' virtual host; by default 'aims-risk-tests', created with rabbitmqctl where
+#   this script controls the local broker (elsewhere the tests use "/" unless this names another).
 # Exit status: that of dotnet build or dotnet test, and non-zero as well when no test ran.
 set -euo pipefail
 
@@ -39,6 +41,21 @@ else
     || fail "no broker on $host:$port, and installing and starting one needs root or sudo, which this user lacks. Run as root, start a broker yourself, or set AIMS_RISK_TEST_RABBITMQ_HOST/PORT/USER/PASSWORD."
   install_broker
   start_broker
+fi
+
+# The tests' own virtual host, so that they never take messages from (or give them to) a worker running on "/".
+# Created here where this script controls the local broker; elsewhere (Testcontainers, a remote broker) only a
+# virtual host named in the environment is used.
+if [ -n "${AIMS_RISK_TEST_RABBITMQ_VHOST:-}" ] || { broker_answers && { [ "$host" = localhost ] || [ "$host" = 127.0.0.1 ]; } \
+    && [ -x "$(sbin rabbitmqctl)" ] && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; }; then
+  vhost=${AIMS_RISK_TEST_RABBITMQ_VHOST:-aims-risk-tests}
+  if [ "$vhost" != / ] && [ -x "$(sbin rabbitmqctl)" ] && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; then
+    as_root "$(sbin rabbitmqctl)" -q list_vhosts 2>/dev/null | grep -qx "$vhost" \
+      || as_root "$(sbin rabbitmqctl)" -q add_vhost "$vhost" >/dev/null
+    as_root "$(sbin rabbitmqctl)" -q set_permissions -p "$vhost" "${AIMS_RISK_TEST_RABBITMQ_USER:-guest}" '.*' '.*' '.*' >/dev/null
+  fi
+  export AIMS_RISK_TEST_RABBITMQ_VHOST="$vhost"
+  say "the tests use the virtual host '$vhost'"
 fi
 
 rm -rf "$results"
