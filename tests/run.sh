@@ -13,6 +13,8 @@
 #
 # AIMS_RISK_TEST_RESULTS: folder for the TRX files (default tests/TestResults; emptied at each run).
 # AIMS_RISK_TEST_BROKER_WAIT: seconds to wait for a started broker (default 120).
+# AIMS_RISK_TEST_RABBITMQ_VHOST: the tests' virtual host; by default 'aims-risk-tests', created with rabbitmqctl where
+#   this script controls the local broker (elsewhere the tests use "/" unless this names another).
 # Exit status: that of dotnet build or dotnet test, and non-zero as well when no test ran.
 set -euo pipefail
 
@@ -24,49 +26,9 @@ port=${AIMS_RISK_TEST_RABBITMQ_PORT:-5672}
 results=${AIMS_RISK_TEST_RESULTS:-$root/tests/TestResults}
 broker_wait=${AIMS_RISK_TEST_BROKER_WAIT:-120}
 
-say() { printf 'run.sh: %s\n' "$*"; }
-fail() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
-
-broker_answers() { timeout 3 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-# Debian puts these in /usr/sbin, which is not on every user's PATH.
-sbin() { command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"; }
-
-install_broker() {
-  [ -x "$(sbin rabbitmq-server)" ] && return 0
-  say "installing Debian's rabbitmq-server"
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server
-}
-
-start_broker() {
-  local server ctl log deadline
-  server=$(sbin rabbitmq-server)
-  ctl=$(sbin rabbitmqctl)
-  log=${TMPDIR:-/tmp}/aims-risk-rabbitmq-start.log
-  say "starting RabbitMQ (output in $log)"
-  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    as_root systemctl start rabbitmq-server >"$log" 2>&1 || true
-  else
-    # The package's own start-up (where there is an init system) may have won the race: then this one fails
-    # with "already running", harmlessly. The daemon gets no terminal output to hold open.
-    as_root "$server" -detached </dev/null >"$log" 2>&1 || true
-  fi
-  # await_startup fails at once until the node has registered, hence the loop around it.
-  deadline=$((SECONDS + broker_wait))
-  until as_root "$ctl" -q await_startup --timeout 10 >/dev/null 2>&1 && broker_answers; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      cat "$log" >&2 || true
-      fail "RabbitMQ did not start within ${broker_wait}s; see $log and /var/log/rabbitmq/"
-    fi
-    sleep 2
-  done
-  say "RabbitMQ is up on $host:$port (left running; 'rabbitmqctl stop' stops it)"
-}
+script_name=run.sh
+# shellcheck source=../deploy/local-broker.sh
+. "$root/deploy/local-broker.sh"
 
 if broker_answers; then
   say "using the RabbitMQ broker on $host:$port"
@@ -79,6 +41,21 @@ else
     || fail "no broker on $host:$port, and installing and starting one needs root or sudo, which this user lacks. Run as root, start a broker yourself, or set AIMS_RISK_TEST_RABBITMQ_HOST/PORT/USER/PASSWORD."
   install_broker
   start_broker
+fi
+
+# The tests' own virtual host, so that they never take messages from (or give them to) a worker running on "/".
+# Created here where this script controls the local broker; elsewhere (Testcontainers, a remote broker) only a
+# virtual host named in the environment is used.
+if [ -n "${AIMS_RISK_TEST_RABBITMQ_VHOST:-}" ] || { broker_answers && { [ "$host" = localhost ] || [ "$host" = 127.0.0.1 ]; } \
+    && [ -x "$(sbin rabbitmqctl)" ] && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; }; then
+  vhost=${AIMS_RISK_TEST_RABBITMQ_VHOST:-aims-risk-tests}
+  if [ "$vhost" != / ] && [ -x "$(sbin rabbitmqctl)" ] && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; then
+    as_root "$(sbin rabbitmqctl)" -q list_vhosts 2>/dev/null | grep -qx "$vhost" \
+      || as_root "$(sbin rabbitmqctl)" -q add_vhost "$vhost" >/dev/null
+    as_root "$(sbin rabbitmqctl)" -q set_permissions -p "$vhost" "${AIMS_RISK_TEST_RABBITMQ_USER:-guest}" '.*' '.*' '.*' >/dev/null
+  fi
+  export AIMS_RISK_TEST_RABBITMQ_VHOST="$vhost"
+  say "the tests use the virtual host '$vhost'"
 fi
 
 rm -rf "$results"

@@ -26,6 +26,9 @@ public sealed class RabbitMqFixture : IAsyncLifetime
     public const string UserVariable = "AIMS_RISK_TEST_RABBITMQ_USER";
     public const string PasswordVariable = "AIMS_RISK_TEST_RABBITMQ_PASSWORD";
 
+    /// <summary>The virtual host the tests use; tests/run.sh creates its own and sets this, so tests never touch a worker on "/".</summary>
+    public const string VirtualHostVariable = "AIMS_RISK_TEST_RABBITMQ_VHOST";
+
     private const string Image = "rabbitmq:3.13-management";
     private const int AmqpPort = 5672;
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
@@ -41,6 +44,8 @@ public sealed class RabbitMqFixture : IAsyncLifetime
 
     public string Password { get; private set; } = "guest";
 
+    public string VirtualHost { get; private set; } = "/";
+
     /// <summary>A queue or exchange name no other test uses, so tests sharing the broker do not see each other's messages.</summary>
     public static string UniqueName(string role) => $"aims.risk.tests.{role}.{Guid.NewGuid():N}";
 
@@ -50,6 +55,7 @@ public sealed class RabbitMqFixture : IAsyncLifetime
         Port = Port,
         UserName = Username,
         Password = Password,
+        VirtualHost = VirtualHost,
         ClientProvidedName = "aims-risk-integration-tests",
         RequestedConnectionTimeout = ConnectionTimeout,
     };
@@ -61,6 +67,7 @@ public sealed class RabbitMqFixture : IAsyncLifetime
     {
         Username = Variable(UserVariable) ?? Username;
         Password = Variable(PasswordVariable) ?? Password;
+        VirtualHost = Variable(VirtualHostVariable) ?? VirtualHost;
         var host = Variable(HostVariable);
         var port = Variable(PortVariable);
 

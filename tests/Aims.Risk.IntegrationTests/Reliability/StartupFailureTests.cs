@@ -39,6 +39,7 @@ public sealed class StartupFailureTests(RabbitMqFixture broker, ITestOutputHelpe
         start.Environment["RabbitMq__Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
         start.Environment["RabbitMq__Username"] = broker.Username;
         start.Environment["RabbitMq__Password"] = broker.Password;
+        start.Environment["RabbitMq__VirtualHost"] = broker.VirtualHost;
         start.Environment["ConnectionStrings__RiskRegister"] = $"Data Source={folder.File("register.db")}";
         start.Environment["Rules__Path"] = Repository.Rules;
         start.Environment["Rules__Watch"] = "false";

@@ -6,7 +6,7 @@ namespace Aims.Risk.IntegrationTests.Reliability;
 /// <summary>
 /// A virtual host of its own for a test that runs workers on the real queue names: no other worker sharing the
 /// broker (another test run, a developer's worker) can take its events, and its error queue holds only its own
-/// failures. Falls back to the default virtual host where rabbitmqctl cannot create one.
+/// failures. Falls back to the tests' virtual host (<see cref="RabbitMqFixture.VirtualHost"/>) where rabbitmqctl cannot create one.
 /// </summary>
 public sealed class VirtualHost : IAsyncDisposable
 {
@@ -27,7 +27,7 @@ public sealed class VirtualHost : IAsyncDisposable
     {
         if (!LocalBroker.IsControllable)
         {
-            return new VirtualHost(broker, "/", isPrivate: false);
+            return new VirtualHost(broker, broker.VirtualHost, isPrivate: false);
         }
 
         var name = $"aims-risk-tests-{Guid.NewGuid():N}";

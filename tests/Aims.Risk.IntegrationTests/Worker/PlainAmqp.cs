@@ -53,16 +53,39 @@ public sealed class PlainAmqp : IAsyncDisposable
     {
         var taken = new List<BasicGetResult>();
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!done(taken) && DateTime.UtcNow < deadline)
+
+        // A channel of its own: the queue may not exist yet (an error queue is declared with its first message, and a
+        // fresh virtual host has none), and the broker closes the channel of a get on a missing queue.
+        var channel = await _connection.CreateChannelAsync();
+        try
         {
-            if (await _channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            while (!done(taken) && DateTime.UtcNow < deadline)
             {
-                taken.Add(message);
+                BasicGetResult? message;
+                try
+                {
+                    message = await channel.BasicGetAsync(queue, autoAck: true);
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+                {
+                    await channel.DisposeAsync();
+                    channel = await _connection.CreateChannelAsync();
+                    message = null;
+                }
+
+                if (message is not null)
+                {
+                    taken.Add(message);
+                }
+                else
+                {
+                    await Task.Delay(50);
+                }
             }
-            else
-            {
-                await Task.Delay(50);
-            }
+        }
+        finally
+        {
+            await channel.DisposeAsync();
         }
 
         return taken;

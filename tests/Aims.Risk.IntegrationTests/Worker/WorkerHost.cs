@@ -35,6 +35,7 @@ public sealed class WorkerHost : IAsyncDisposable
             ["RabbitMq:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RabbitMq:Username"] = broker.Username,
             ["RabbitMq:Password"] = broker.Password,
+            ["RabbitMq:VirtualHost"] = broker.VirtualHost,
             ["Rules:Path"] = Repository.Rules,
             ["Rules:Watch"] = "false",
         });
