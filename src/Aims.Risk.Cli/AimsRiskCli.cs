@@ -27,6 +27,7 @@ public static class AimsRiskCli
             RegisterCommand.Create(context),
             RisksCommand.Create(context),
             SoaCommand.Create(context),
+            ReportCommand.Create(context),
             DbCommand.Create(context),
         };
         try
