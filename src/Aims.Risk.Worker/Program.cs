@@ -13,5 +13,6 @@ builder.AddRiskTelemetry();
 builder.AddRiskHealthEndpoints();
 var app = builder.Build();
 app.MapRiskHealthEndpoints();
+app.MapRiskReport();
 await app.RunAsync();
 return 0;

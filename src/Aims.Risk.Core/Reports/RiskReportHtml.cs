@@ -58,6 +58,7 @@ public static class RiskReportHtml
         table.heatmap td.empty .count { font-weight: 400; color: #555; }
         .note { background: #f4f4f4; border-left: 4px solid #777; padding: 6px 10px; }
         table.risks td { font-size: 13px; }
+        table.risks td:nth-child(2), table.risks td:nth-child(8), table.risks td:nth-child(9), #overdue-list td:nth-child(2), #expiring-list td:nth-child(2) { white-space: nowrap; }
         footer { margin-top: 32px; color: #555; font-size: 12px; }
         @media print {
           body { margin: 0; max-width: none; font-size: 11px; }
@@ -92,6 +93,7 @@ public static class RiskReportHtml
 
         Summary(w, report);
         HeatMaps(w, report);
+        Attention(w, report);
         RiskTable(w, report, tableLimit);
         Soa(w, report);
         Criteria(w, report);
@@ -101,7 +103,6 @@ public static class RiskReportHtml
 
     private static void Summary(Html w, RiskReport report)
     {
-        var now = report.GeneratedAt;
         w.Raw("<section id=\"summary\" aria-labelledby=\"summary-title\">\n<h2 id=\"summary-title\">Summary</h2>\n<ul class=\"figures\">\n");
         Figure(w, "open-risks", report.OpenRisks.Count, "open risks", $"of {N(report.Risks.Count)} in the register, on {N(report.SystemCount)} systems");
         foreach (var level in Levels.OrderDescending())
@@ -112,8 +113,13 @@ public static class RiskReportHtml
         Figure(w, "overdue", report.Overdue.Count, "overdue treatments", "past their due date");
         Figure(w, "expiring", report.ExpiringAcceptances.Count, "acceptances expiring", $"within {RiskReport.ExpiryWindowDays} days");
         Figure(w, "residual", report.Residual.Total, "with a residual", "recorded by the owner");
-        w.Raw("</ul>\n");
+        w.Raw("</ul>\n</section>\n");
+    }
 
+    private static void Attention(Html w, RiskReport report)
+    {
+        var now = report.GeneratedAt;
+        w.Raw("<section id=\"attention\" aria-labelledby=\"attention-title\">\n<h2 id=\"attention-title\">Open risks by category, overdue treatments, acceptances ending</h2>\n");
         w.Raw("<table id=\"by-category\">\n<caption>Open risks by category and inherent level</caption>\n<thead><tr><th scope=\"col\">Category</th>");
         foreach (var level in Levels)
         {
