@@ -7,6 +7,7 @@ using Aims.Risk.Benchmarks;
 //   bench-register [--quick] only the register growth suite (10k and, without --quick, 1M entries)
 //   probe-rules     the growth with rule count explained: N distinct compiled rules against the pack's 50 repeated to N
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
+//   report [--systems N] [--risks-per-system M]   the HTML report of a register of N × M risks (default 10,000 × 20)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -17,6 +18,9 @@ return args.FirstOrDefault() switch
     "probe-rules" => RuleCountProbe.Run(),
     "bench-register" => Suites.RunRegister(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
+    "report" => await ReportScale.RunAsync(
+        Option("--systems") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 10_000,
+        Option("--risks-per-system") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 20),
     "e2e" => await EndToEnd.RunAsync(
         quick,
         Option("--worker") ?? throw new ArgumentException("e2e needs --worker <path of Aims.Risk.Worker.dll>"),
@@ -27,6 +31,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N]");
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M]");
     return 2;
 }

@@ -13,15 +13,13 @@ namespace Aims.Risk.Tests.Reports;
 /// </summary>
 public sealed class ReportBrowserTests(ExampleRegister example, ITestOutputHelper output) : IClassFixture<ExampleRegister>
 {
-    private static string Results =>
-        Environment.GetEnvironmentVariable("AIMS_RISK_TEST_RESULTS") is { Length: > 0 } folder ? folder : Path.Combine(RepositoryRoot.Path, "tests", "TestResults");
+    private static string Results => TestArtifacts.Folder;
 
     [ChromiumFact]
     public async Task The_report_renders_both_matrices_with_the_register_counts_without_errors_or_requests()
     {
         var risks = await example.RisksAsync();
         var report = RiskReport.Create(risks, example.RuleSet, null, ExampleRegister.ReportTime);
-        Directory.CreateDirectory(Results);
         var file = Path.Combine(Results, "report.html");
         await File.WriteAllTextAsync(file, RiskReportHtml.Render(report));
         await using var browser = await LaunchAsync();
@@ -88,7 +86,6 @@ public sealed class ReportBrowserTests(ExampleRegister example, ITestOutputHelpe
         const string Hostile = "<img src=x onerror=\"console.error('injected')\"><script>console.error('injected')</script>";
         var risk = RiskReportTests.Risk("sys", "SEC-001", 4, 4) with { Title = Hostile, Owner = Hostile };
         var file = Path.Combine(Results, "hostile.html");
-        Directory.CreateDirectory(Results);
         await File.WriteAllTextAsync(file, RiskReportHtml.Render(RiskReport.Create([risk], example.RuleSet, null, SampleEvents.Now)));
         await using var browser = await LaunchAsync();
         var page = await browser.NewPageAsync();

@@ -5,8 +5,10 @@ using Aims.Risk.Cli.Reports;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.Tests.Cli;
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml.Validation;
 using MiniExcelLibs;
 
 namespace Aims.Risk.Tests.Reports;
@@ -139,11 +141,14 @@ public sealed class ReportCommandTests(ExampleRegister example) : IClassFixture<
         Assert.Contains(("Acceptance threshold", example.RuleSet.Criteria.AcceptanceThreshold.ToString()), methodology);
 
         using var document = SpreadsheetDocument.Open(file, isEditable: false);
+        Assert.Empty(new OpenXmlValidator(FileFormatVersions.Office2016).Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}"));
         var parts = document.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>()
             .ToDictionary(s => s.Name!.Value!, s => (WorksheetPart)document.WorkbookPart.GetPartById(s.Id!));
         Assert.Equal($"A1:V{risks.Count + 1}", parts["Risks"].Worksheet.GetFirstChild<AutoFilter>()?.Reference?.Value);
         Assert.Equal($"A1:M{history.Count + 1}", parts["History"].Worksheet.GetFirstChild<AutoFilter>()?.Reference?.Value);
         Assert.Null(parts["Inherent matrix"].Worksheet.GetFirstChild<AutoFilter>());
+        document.Dispose();
+        File.Copy(file, Path.Combine(TestArtifacts.Folder, "report.xlsx"), overwrite: true);
     }
 
     private static List<IDictionary<string, object?>> Rows(string file, string sheet) =>
