@@ -15,6 +15,12 @@ public sealed class RiskReport
     /// <summary>Acceptances that end within this many days are listed for renewal or treatment.</summary>
     public const int ExpiryWindowDays = 30;
 
+    /// <summary>
+    /// Risks named in a Statement of Applicability justification, the rest counted: a spreadsheet cell holds about 300
+    /// names, and <c>aims-risk soa</c> names every one.
+    /// </summary>
+    public const int SoaNamedRisks = 200;
+
     private static readonly RiskStatus[] Treating = [RiskStatus.TreatmentRequested, RiskStatus.InTreatment];
 
     private RiskReport(IReadOnlyList<RiskRecord> risks, RuleSet ruleSet, string? systemId, DateTimeOffset generatedAt)
@@ -25,20 +31,24 @@ public sealed class RiskReport
         RuleSetVersion = ruleSet.Version;
         RuleSetHash = ruleSet.Hash;
         Criteria = ruleSet.Criteria;
-        Risks = [.. risks.OrderBy(r => r.IsOpen ? 0 : 1)
-            .ThenByDescending(r => r.Level)
-            .ThenByDescending(r => r.ResidualLevel ?? r.Level)
-            .ThenBy(r => r.SystemId, StringComparer.Ordinal)
-            .ThenBy(r => r.RuleId, StringComparer.Ordinal)];
+        var ordered = risks.ToList();
+        ordered.Sort(Severity);
+        Risks = ordered;
         OpenRisks = [.. Risks.Where(r => r.IsOpen)];
         Inherent = HeatMap.Inherent(OpenRisks, Criteria);
         Residual = HeatMap.Residual(OpenRisks, Criteria);
-        OpenByLevel = Enum.GetValues<RiskLevel>().ToDictionary(l => l, l => OpenRisks.Count(r => r.Level == l));
+        var byLevel = new int[Enum.GetValues<RiskLevel>().Length];
+        foreach (var risk in OpenRisks)
+        {
+            byLevel[(int)risk.Level]++;
+        }
+
+        OpenByLevel = Enum.GetValues<RiskLevel>().ToDictionary(l => l, l => byLevel[(int)l]);
         ByCategory = [.. OpenRisks.GroupBy(r => r.Category, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new CategoryCount(g.Key, Enum.GetValues<RiskLevel>().ToDictionary(l => l, l => g.Count(r => r.Level == l))))];
         Overdue = [.. OpenRisks.Where(r => Treating.Contains(r.Status) && r.DueBy < generatedAt).OrderBy(r => r.DueBy)];
         ExpiringAcceptances = [.. OpenRisks.Where(r => r.Status == RiskStatus.Accepted && r.AcceptedUntil <= generatedAt.AddDays(ExpiryWindowDays)).OrderBy(r => r.AcceptedUntil)];
-        Soa = StatementOfApplicability.Build(OpenRisks);
+        Soa = StatementOfApplicability.Build(OpenRisks, SoaNamedRisks);
         SystemCount = Risks.Select(r => r.SystemId).Distinct(StringComparer.Ordinal).Count();
         AssessedUnder = [.. Risks.GroupBy(r => (r.RuleSetVersion, r.RuleSetHash)).OrderByDescending(g => g.Count())
             .Select(g => new RuleSetUse(g.Key.RuleSetVersion, g.Key.RuleSetHash, g.Count()))];
@@ -87,6 +97,16 @@ public sealed class RiskReport
 
     /// <summary>The rule-set versions that last assessed the risks, the most used first.</summary>
     public IReadOnlyList<RuleSetUse> AssessedUnder { get; }
+
+    /// <summary>Open first, then inherent and residual level, highest first; system and rule make it a total order.</summary>
+    private static int Severity(RiskRecord a, RiskRecord b)
+    {
+        var order = b.IsOpen.CompareTo(a.IsOpen);
+        order = order != 0 ? order : b.Level.CompareTo(a.Level);
+        order = order != 0 ? order : (b.ResidualLevel ?? b.Level).CompareTo(a.ResidualLevel ?? a.Level);
+        order = order != 0 ? order : string.CompareOrdinal(a.SystemId, b.SystemId);
+        return order != 0 ? order : string.CompareOrdinal(a.RuleId, b.RuleId);
+    }
 
     public static RiskReport Create(IReadOnlyList<RiskRecord> risks, RuleSet ruleSet, string? systemId, DateTimeOffset generatedAt)
     {

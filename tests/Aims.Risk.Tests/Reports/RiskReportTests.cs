@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Reports;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.Tests.Support;
@@ -178,6 +179,22 @@ public sealed partial class RiskReportTests(ExampleRegister example) : IClassFix
         Assert.Contains($"the first {RiskReportHtml.TitleIdLimit}:", cell.Groups["title"].Value, StringComparison.Ordinal);
         Assert.EndsWith("and 7 more", cell.Groups["title"].Value, StringComparison.Ordinal);
         Assert.Equal(RiskReportHtml.TitleIdLimit, Regex.Count(cell.Groups["title"].Value, "[0-9a-f]{8}-[0-9a-f]{4}-"));
+    }
+
+    [Fact]
+    public void Soa_justification_names_the_highest_risks_first_up_to_the_limit_and_counts_the_rest()
+    {
+        var risks = new[] { Risk("b", "SEC-001", 1, 1), Risk("a", "SEC-001", 5, 5), Risk("c", "SEC-001", 3, 3), Risk("a", "SEC-002", 3, 3), Risk("d", "SEC-001", 2, 2) }
+            .Select(r => r with { Controls = ["A.6.2.4", "A.2.2", "A.6.2.4"] }).ToList();
+
+        var named = StatementOfApplicability.Build(risks, namedAtMost: 2).Single(l => l.Control == "A.6.2.4");
+        var all = StatementOfApplicability.Build(risks).Single(l => l.Control == "A.6.2.4");
+
+        Assert.Equal(5, named.RiskIds.Count);
+        Assert.Equal($"SEC-001 on a (Critical, TreatmentRequested, risk {risks[1].RiskId}); SEC-002 on a (Medium, TreatmentRequested, risk {risks[3].RiskId}); and 3 more", named.Justification);
+        Assert.Equal([risks[1].RiskId, risks[3].RiskId, risks[2].RiskId, risks[0].RiskId, risks[4].RiskId], all.RiskIds);
+        Assert.Equal(5, Regex.Count(all.Justification, "risk [0-9a-f]{8}-"));
+        Assert.DoesNotContain("more", all.Justification, StringComparison.Ordinal);
     }
 
     internal static RiskRecord Risk(string system, string rule, int likelihood, int impact) => new()
