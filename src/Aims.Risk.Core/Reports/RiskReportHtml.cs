@@ -51,8 +51,9 @@ public static class RiskReportHtml
         .figures li { border: 1px solid #9a9a9a; border-radius: 4px; padding: 8px 12px; min-width: 150px; }
         .figures b { display: block; font-size: 24px; }
         .matrices { display: flex; flex-wrap: wrap; gap: 32px; }
-        table.heatmap td { width: 78px; height: 54px; text-align: center; vertical-align: middle; padding: 2px; }
+        table.heatmap td { width: 64px; height: 52px; text-align: center; vertical-align: middle; padding: 2px; }
         table.heatmap th { text-align: center; vertical-align: middle; }
+        table.heatmap thead th:first-child { width: 84px; font-size: 12px; }
         table.heatmap .count { display: block; font-size: 20px; font-weight: 700; }
         table.heatmap .level { display: block; font-size: 11px; }
         table.heatmap td.empty .count { font-weight: 400; color: #555; }
