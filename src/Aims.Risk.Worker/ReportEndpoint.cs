@@ -14,6 +14,9 @@ public static class ReportEndpoint
 {
     public const string Path = "/report";
 
+    // A large register's report holds every risk in memory while it is built: one at a time, however many people ask.
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     public static WebApplication MapRiskReport(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -34,10 +37,21 @@ public static class ReportEndpoint
             return;
         }
 
-        var report = await RiskReport.LoadAsync(register, rules.Current, string.IsNullOrWhiteSpace(system) ? null : system, clock.GetUtcNow(), context.RequestAborted);
+        string html;
+        await OneAtATime.WaitAsync(context.RequestAborted);
+        try
+        {
+            var report = await RiskReport.LoadAsync(register, rules.Current, string.IsNullOrWhiteSpace(system) ? null : system, clock.GetUtcNow(), context.RequestAborted);
+            html = RiskReportHtml.Render(report);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+
         response.ContentType = "text/html; charset=utf-8";
         response.Headers.ContentSecurityPolicy = RiskReportHtml.ContentSecurityPolicy + "; frame-ancestors 'none'";
         response.Headers["Referrer-Policy"] = "no-referrer";
-        await response.WriteAsync(RiskReportHtml.Render(report), context.RequestAborted);
+        await response.WriteAsync(html, context.RequestAborted);
     }
 }
