@@ -282,7 +282,7 @@ public static class RiskReportHtml
     {
         var applicable = report.Soa.Count(l => l.Applicable);
         w.Raw("<section id=\"soa\" aria-labelledby=\"soa-title\">\n<h2 id=\"soa-title\">Statement of Applicability</h2>\n<p>").Text(
-            $"{applicable} of the {report.Soa.Count} ISO/IEC 42001 Annex A controls are needed by an open risk. The implementation follows from the treatments of those risks; the justification naming each risk is in the workbook and in aims-risk soa.")
+            $"{applicable} of the {report.Soa.Count} ISO/IEC 42001 Annex A controls are needed by an open risk. The implementation follows from the treatments of those risks; the justifications naming the risks are in the workbook (the first 200 of each control) and in aims-risk soa (all of them).")
             .Raw("</p>\n<table id=\"soa-table\" aria-labelledby=\"soa-title\">\n<thead><tr><th scope=\"col\">Control</th><th scope=\"col\">Title</th><th scope=\"col\">Applicable</th><th scope=\"col\">Implementation</th><th scope=\"col\" class=\"num\">Open risks needing it</th></tr></thead>\n<tbody>\n");
         foreach (var line in report.Soa)
         {
