@@ -23,12 +23,14 @@ public static class AimsRiskCli
         {
             RulesCommands.Create(context),
             AssessCommand.Create(context),
+            ImpactAssessmentCommand.Create(context),
             SchemaCommand.Create(context),
             RegisterCommand.Create(context),
             RisksCommand.Create(context),
             SoaCommand.Create(context),
             ReportCommand.Create(context),
             DbCommand.Create(context),
+            CatalogCommand.Create(context),
         };
         try
         {

@@ -51,6 +51,31 @@ public enum ModelProvenance
     Vendor,
 }
 
+/// <summary>
+/// The use of biometric data: 1:1 verification (is this the claimed person), 1:n identification (who is this),
+/// categorisation (assigning people to groups from biometric data), emotion recognition.
+/// </summary>
+[JsonConverter(typeof(StrictEnumConverter<BiometricUse>))]
+public enum BiometricUse
+{
+    None,
+    Verification,
+    Identification,
+    Categorisation,
+    EmotionRecognition,
+}
+
+/// <summary>Where a dataset's content comes from; web-scraped, public and user-generated data are not under the organisation's control.</summary>
+[JsonConverter(typeof(StrictEnumConverter<DataOrigin>))]
+public enum DataOrigin
+{
+    Internal,
+    Supplier,
+    Public,
+    WebScraped,
+    UserGenerated,
+}
+
 /// <summary>ISO/IEC 42001 6.1.3 risk treatment options.</summary>
 [JsonConverter(typeof(StrictEnumConverter<Treatment>))]
 public enum Treatment

@@ -9,4 +9,7 @@ public sealed record ModelMetrics
     public double? FairnessGap { get; init; }
 
     public double? DriftScore { get; init; }
+
+    /// <summary>Energy used to train (or fine-tune) this version, in kWh.</summary>
+    public double? TrainingEnergyKwh { get; init; }
 }

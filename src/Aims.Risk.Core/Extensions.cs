@@ -38,6 +38,7 @@ public static class Extensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RiskSweepService>();
+        services.AddHostedService<UnroutedTasksTopology>();
         services.AddRiskMessaging();
         services.AddHealthChecks()
             .AddCheck<RiskRegisterHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(10))
@@ -129,6 +130,7 @@ public static class Extensions
                     // Both deserializers check the body first, so that a refusal says what is wrong (see CheckedBodySerializerFactory).
                     e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes)), isDefault: true);
                     e.AddDeserializer(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), CheckedBodySerializerFactory.Envelope(worker.MaxMessageBytes)));
+                    e.AddDeserializer(new CloudEventSerializerFactory(new CheckedBodySerializerFactory(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), CheckedBodySerializerFactory.PlainJson(worker.MaxMessageBytes))));
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
                     e.PrefetchCount = worker.PrefetchCount;

@@ -1,5 +1,6 @@
 using Aims.Risk.Core;
 using Aims.Risk.Worker;
+using Aims.Risk.Worker.Intake;
 
 if (args is [HealthProbe.Argument, ..])
 {
@@ -11,8 +12,10 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddRiskAssessment();
 builder.AddRiskTelemetry();
 builder.AddRiskHealthEndpoints();
+builder.AddRiskIntake();
 var app = builder.Build();
 app.MapRiskHealthEndpoints();
 app.MapRiskReport();
+app.MapRiskIntake();
 await app.RunAsync();
 return 0;

@@ -20,8 +20,11 @@ public static class ReportEndpoint
     public static WebApplication MapRiskReport(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var port = app.Services.GetRequiredService<IOptions<HealthOptions>>().Value.Port;
-        app.MapGet(Path, WriteAsync).RequireHost($"*:{port}");
+        // By the port the request came in on, as the intake does: not on the intake's port, whatever the Host header says.
+        app.MapGet(Path, WriteAsync).AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Connection.LocalPort == context.HttpContext.RequestServices.GetRequiredService<IOptions<HealthOptions>>().Value.Port
+                ? await next(context)
+                : Results.NotFound());
         return app;
     }
 

@@ -61,28 +61,38 @@ public class RegisterBenchmarks
     public Task RecordConcurrently() =>
         Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => _register.RecordAsync(NewRecord(_template), CancellationToken.None)));
 
-    /// <summary>The template with a new event id (and the ids that derive from it).</summary>
+    /// <summary>
+    /// The template with a new event id of a new system (and the ids that derive from them): each record opens its risks,
+    /// the heavier path of reconciliation (risk and history rows written), so the Risks table grows with the register.
+    /// </summary>
     private static AssessmentRecord NewRecord(AssessmentRecord template)
     {
         var id = Guid.NewGuid();
+        var system = $"system-{id:N}";
         return template with
         {
             EventId = id,
+            SystemId = system,
             Entries = [.. template.Entries.Select(e => e with
             {
                 Id = TaskIds.For(id, e.RuleId),
                 EventId = id,
+                SystemId = system,
+                RiskId = RiskIds.For(system, e.RuleId),
                 TaskId = e.TaskId is null ? null : TaskIds.For(id, e.RuleId),
             })],
         };
     }
 
-    /// <summary>A register file of <paramref name="entries"/> risk entries, built once in one transaction.</summary>
+    /// <summary>
+    /// A register file of <paramref name="entries"/> risk entries and as many risks (each event of a system of its own),
+    /// with their history rows, built once in one transaction.
+    /// </summary>
     private static string Prefilled(int entries, AssessmentRecord template)
     {
         var directory = Path.Combine(Path.GetTempPath(), "aims-risk-bench");
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"register-{entries}.db");
+        var path = Path.Combine(directory, $"register-risks-{entries}.db");
         if (File.Exists(path))
         {
             return path;
@@ -112,22 +122,30 @@ public class RegisterBenchmarks
             using var entry = connection.CreateCommand();
             entry.Transaction = transaction;
             entry.CommandText = """
-                INSERT INTO RiskEntries (Id, EventId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+                INSERT INTO RiskEntries (Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
                                          Level, LevelRank, Treatment, Controls, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt)
-                VALUES ($id, $e, $s, $r, 'privacy', 'title', 'rationale of the finding, with the values that made it fire', 3, 4, 12,
+                VALUES ($id, $e, $risk, $s, $r, 'privacy', 'title', 'rationale of the finding, with the values that made it fire', 3, 4, 12,
                         'High', 2, 'Mitigate', 'A.7.4', 'TreatmentRequested', $id, $t, '1.0.0', $h, $t);
+                INSERT INTO Risks (RiskId, SystemId, RuleId, Category, Title, Owner, Status, Likelihood, Impact, Score, Level, LevelRank, Controls,
+                                   DueBy, OpenTaskId, FirstSeenAt, LastSeenAt, LastEventId, RuleSetVersion, RuleSetHash, Version)
+                VALUES ($risk, $s, $r, 'privacy', 'title', 'owner@example.com', 'TreatmentRequested', 3, 4, 12, 'High', 2, 'A.7.4',
+                        $t, $id, $t, $t, $e, '1.0.0', $h, 1);
+                INSERT INTO RiskHistory (ChangeId, RiskId, At, ToStatus, Actor, Reason, EventId, Level, TaskId)
+                VALUES ($change, $risk, $t, 'TreatmentRequested', 'aims-risk', 'rule fired', $e, 'High', $id);
                 """;
             var eId = entry.Parameters.Add("$id", SqliteType.Text);
             var eEvent = entry.Parameters.Add("$e", SqliteType.Text);
             var eSystem = entry.Parameters.Add("$s", SqliteType.Text);
             var eRule = entry.Parameters.Add("$r", SqliteType.Text);
+            var eRisk = entry.Parameters.Add("$risk", SqliteType.Text);
+            var eChange = entry.Parameters.Add("$change", SqliteType.Text);
             var eTime = entry.Parameters.Add("$t", SqliteType.Text);
             entry.Parameters.AddWithValue("$h", template.RuleSetHash);
             var at = SampleEvents.Now.AddYears(-1);
             for (var i = 0; i < entries / 4; i++)
             {
                 var eventId = Guid.NewGuid().ToString("D");
-                var system = $"system-{i % 500}";
+                var system = $"system-{i}";
                 var time = at.AddSeconds(i).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
                 aEvent.Value = eventId;
                 aSystem.Value = system;
@@ -139,6 +157,9 @@ public class RegisterBenchmarks
                     eEvent.Value = eventId;
                     eSystem.Value = system;
                     eRule.Value = $"PRIV-00{k + 1}";
+                    var riskId = RiskIds.For(system, $"PRIV-00{k + 1}");
+                    eRisk.Value = riskId.ToString("D");
+                    eChange.Value = Guid.NewGuid().ToString("D");
                     eTime.Value = time;
                     entry.ExecuteNonQuery();
                 }

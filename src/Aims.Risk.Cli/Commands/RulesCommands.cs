@@ -31,6 +31,7 @@ internal static class RulesCommands
         }
 
         context.Output.WriteLine($"valid: {ruleSet.Manifest.Name} {ruleSet.Version}, {ruleSet.Rules.Count} rules in {ruleSet.Manifest.Workflows.Count} workflows, sha256 {ruleSet.Hash}");
+        context.Output.WriteLine($"coverage: {RulePackCoverage.Of(ruleSet)}");
         return AimsRiskCli.Success;
     }
 

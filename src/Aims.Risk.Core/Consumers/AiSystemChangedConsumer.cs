@@ -72,10 +72,15 @@ public sealed partial class AiSystemChangedConsumer(
         LogAssessed(change.EventId, change.System.Id, outcome.IsDuplicate, outcome.Entries.Count, outcome.Tasks.Count, outcome.Assessment.RuleSetVersion);
     }
 
-    /// <summary>The event's bytes: the body itself, or the <c>message</c> of a MassTransit envelope.</summary>
+    /// <summary>The event's bytes: the body itself, the data of a CloudEvent, or the <c>message</c> of a MassTransit envelope.</summary>
     private static ReadOnlySpan<byte> Body(ReceiveContext receive)
     {
         var body = receive.Body.GetBytes();
+        if (CloudEventReader.TryUnwrap(receive.ContentType?.MediaType, receive.TransportHeaders.GetAll(), body) is { } cloudEventData)
+        {
+            return cloudEventData;
+        }
+
         if (receive.ContentType?.MediaType != EnvelopeMediaType)
         {
             return body;

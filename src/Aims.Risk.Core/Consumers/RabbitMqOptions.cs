@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RabbitMQ.Client;
 
 namespace Aims.Risk.Core.Consumers;
 
@@ -27,4 +28,16 @@ public sealed class RabbitMqOptions
 
     /// <summary>The server name on the certificate, when it differs from <see cref="Host"/>.</summary>
     public string? TlsServerName { get; set; }
+
+    /// <summary>A plain RabbitMQ.Client connection to the same broker, for what MassTransit does not do.</summary>
+    public ConnectionFactory CreateConnectionFactory(string clientName) => new()
+    {
+        HostName = Host,
+        Port = Port,
+        VirtualHost = VirtualHost,
+        UserName = Username,
+        Password = Password,
+        ClientProvidedName = clientName,
+        Ssl = new SslOption { Enabled = UseTls, ServerName = TlsServerName ?? Host },
+    };
 }

@@ -12,6 +12,12 @@ public static class Topology
     /// <summary>The topic exchange of treatment tasks; routing key <c>&lt;category&gt;.&lt;level&gt;</c>.</summary>
     public const string TasksExchange = "aims.risk.treatment-tasks";
 
+    /// <summary>
+    /// The fanout exchange, and the durable queue bound to it, that receive the tasks no subscriber's queue took: the
+    /// tasks exchange's alternate exchange, set by a broker policy (see docs/operations.md).
+    /// </summary>
+    public const string UnroutedTasks = TasksExchange + ".unrouted";
+
     /// <summary>Where owners send <c>RiskTreatmentUpdated</c>.</summary>
     public const string UpdatesQueue = "aims.risk.treatment-updates";
 

@@ -58,6 +58,11 @@ public static class AiSystemChangedValidator
                 {
                     problems.Add($"model.metrics.driftScore: {drift} is out of range (0 or more)");
                 }
+
+                if (metrics.TrainingEnergyKwh is { } energy && (energy < 0 || !double.IsFinite(energy)))
+                {
+                    problems.Add($"model.metrics.trainingEnergyKwh: {energy} is out of range (0 or more)");
+                }
             }
         }
 
@@ -81,6 +86,7 @@ public static class AiSystemChangedValidator
                     Text(problems, $"datasets[{i}].consentBasis", dataset.ConsentBasis, required: false, MaxIdLength);
                     Text(problems, $"datasets[{i}].licence", dataset.Licence, required: false, MaxIdLength);
                     Text(problems, $"datasets[{i}].region", dataset.Region, required: false, MaxIdLength);
+                    Text(problems, $"datasets[{i}].specialCategoryCondition", dataset.SpecialCategoryCondition, required: false, MaxIdLength);
                 }
             }
         }

@@ -14,6 +14,14 @@ public static class RiskLifecycle
     /// <summary>The actor of transitions that time causes.</summary>
     public const string SweepActor = "aims-risk-sweep";
 
+    /// <summary>The longest comment kept: with the evidence it must fit the history's reason column.</summary>
+    public const int MaxCommentLength = 900;
+
+    /// <summary>At most this many evidence links of at most <see cref="MaxEvidenceLength"/> characters each.</summary>
+    public const int MaxEvidenceCount = 5;
+
+    public const int MaxEvidenceLength = 150;
+
     private static readonly RiskStatus[] Treating = [RiskStatus.TreatmentRequested, RiskStatus.InTreatment];
 
     /// <summary>For each action, the statuses it may start from.</summary>
@@ -39,6 +47,21 @@ public static class RiskLifecycle
         if (string.IsNullOrWhiteSpace(update.Actor))
         {
             throw new RiskUpdateRefusedException("actor is required: who decided");
+        }
+
+        if (update.Actor.Length > ColumnLimits.Actor)
+        {
+            throw new RiskUpdateRefusedException($"actor is {update.Actor.Length} characters; at most {ColumnLimits.Actor} are kept");
+        }
+
+        if (update.Comment is { Length: > MaxCommentLength } comment)
+        {
+            throw new RiskUpdateRefusedException($"comment is {comment.Length} characters; at most {MaxCommentLength} are kept");
+        }
+
+        if (update.Evidence is { } links && (links.Count > MaxEvidenceCount || links.Any(e => e.Length > MaxEvidenceLength)))
+        {
+            throw new RiskUpdateRefusedException($"evidence: at most {MaxEvidenceCount} links of at most {MaxEvidenceLength} characters each");
         }
 
         if (!AllowedFrom.TryGetValue(update.Action, out var from))

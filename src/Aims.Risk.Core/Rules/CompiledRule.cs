@@ -2,7 +2,7 @@ using Aims.Risk.Contracts;
 
 namespace Aims.Risk.Core.Rules;
 
-/// <summary>A validated rule with its expression and rationale compiled once, at load time.</summary>
+/// <summary>A validated rule with its expression, modifiers and rationale compiled once, at load time.</summary>
 public sealed class CompiledRule
 {
     private readonly Func<AiSystemChanged, bool> _predicate;
@@ -10,19 +10,35 @@ public sealed class CompiledRule
 
     private readonly RuleEvidence _evidence;
 
-    internal CompiledRule(RuleDefinition definition, Func<AiSystemChanged, bool> predicate, RuleEvidence evidence, RationaleTemplate rationale, RiskLevel level)
+    // An array, looped with for: scoring a fired rule allocates nothing unless a modifier applies.
+    private readonly CompiledModifier[] _modifiers;
+
+    internal CompiledRule(
+        RuleDefinition definition,
+        Func<AiSystemChanged, bool> predicate,
+        RuleEvidence evidence,
+        RationaleTemplate rationale,
+        IReadOnlyList<CompiledModifier> modifiers,
+        RiskCriteria criteria)
     {
         Definition = definition;
         _predicate = predicate;
         _evidence = evidence;
         _rationale = rationale;
-        Level = level;
+        _modifiers = [.. modifiers];
+        Level = criteria.LevelOf(definition.Likelihood, definition.Impact);
+        WorstLevel = criteria.LevelOf(
+            Math.Min(RiskCriteria.Scale, definition.Likelihood + modifiers.Sum(m => m.Definition.Likelihood)),
+            Math.Min(RiskCriteria.Scale, definition.Impact + modifiers.Sum(m => m.Definition.Impact)));
     }
 
     public RuleDefinition Definition { get; }
 
-    /// <summary>The level from the criteria grid: fixed per rule, so computed once.</summary>
+    /// <summary>The level of the rule's base likelihood and impact; a finding is at this level unless a modifier raises it.</summary>
     public RiskLevel Level { get; }
+
+    /// <summary>The level when every modifier applies: the worst case the rule can report.</summary>
+    public RiskLevel WorstLevel { get; }
 
     /// <summary>Evaluates the rule on a normalised event (see <see cref="EventNormalizer"/>).</summary>
     public bool Fires(AiSystemChanged normalized) => _predicate(normalized);
@@ -40,4 +56,46 @@ public sealed class CompiledRule
     public bool HasEvidenceIn(AiSystemChanged normalized) => Definition.Scope == RuleScope.System && _evidence.IsPresentIn(normalized);
 
     public string RenderRationale(AiSystemChanged normalized) => _rationale.Render(normalized);
+
+    /// <summary>
+    /// The likelihood and impact of a finding of this rule on a normalised event: the base values raised by every
+    /// modifier whose condition holds, capped at the grid's edge. A modifier that throws is not applied and is
+    /// reported in <c>Errors</c>; it never takes the finding away. Allocates nothing when no modifier applies.
+    /// </summary>
+    public RuleScore Score(AiSystemChanged normalized)
+    {
+        var likelihood = Definition.Likelihood;
+        var impact = Definition.Impact;
+        List<string>? applied = null;
+        List<string>? errors = null;
+        for (var i = 0; i < _modifiers.Length; i++)
+        {
+            var modifier = _modifiers[i];
+            bool applies;
+            try
+            {
+                applies = modifier.Applies(normalized);
+            }
+#pragma warning disable CA1031 // As for a rule: a modifier that throws does not apply; the error is reported with the finding.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                (errors ??= []).Add($"modifier '{modifier.Definition.Reason}': {ex.GetType().Name}: {ex.Message}");
+                continue;
+            }
+
+            if (applies)
+            {
+                likelihood += modifier.Definition.Likelihood;
+                impact += modifier.Definition.Impact;
+                (applied ??= []).Add(modifier.Description);
+            }
+        }
+
+        return new RuleScore(
+            Math.Min(RiskCriteria.Scale, likelihood),
+            Math.Min(RiskCriteria.Scale, impact),
+            applied ?? (IReadOnlyList<string>)[],
+            errors ?? (IReadOnlyList<string>)[]);
+    }
 }

@@ -17,7 +17,25 @@ public static class ReferenceData
     /// <summary>MIT AI Risk Repository domain and subdomain ids, e.g. <c>2.1</c>.</summary>
     public static FrozenSet<string> MitAiRiskDomains { get; } = Read("mit-ai-risk-domains.tsv", _ => true);
 
+    /// <summary>NIST AI RMF subcategory ids only (72 in AI RMF 1.0), e.g. <c>MEASURE 2.11</c>: what coverage counts.</summary>
+    public static FrozenSet<string> NistSubcategories { get; } = Read("nist-ai-rmf.tsv", row => row[2] == "subcategory");
+
+    /// <summary>MIT AI Risk Repository subdomain ids only (24), e.g. <c>2.1</c>.</summary>
+    public static FrozenSet<string> MitSubdomains { get; } = Read("mit-ai-risk-domains.tsv", row => row[1] == "subdomain");
+
+    /// <summary>MIT AI Risk Repository domain ids only (7), e.g. <c>2</c>.</summary>
+    public static FrozenSet<string> MitDomains { get; } = Read("mit-ai-risk-domains.tsv", row => row[1] == "domain");
+
+    /// <summary>The title of every Annex A id, controls and objectives (<c>A.7.4</c> → "Quality of data for AI systems"): for tasks and reports.</summary>
     public static IReadOnlyDictionary<string, string> AnnexATitles { get; } = ReadTitles();
+
+    /// <summary>The domain an MIT id belongs to: <c>2.1</c> → <c>2</c>, <c>2</c> → <c>2</c>.</summary>
+    public static string MitDomainOf(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var dot = id.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? id : id[..dot];
+    }
 
     private static FrozenSet<string> Read(string file, Func<string[], bool> keep) =>
         Rows(file).Where(keep).Select(row => row[0]).ToFrozenSet(StringComparer.Ordinal);

@@ -31,7 +31,10 @@ public sealed record RuleDefinition
     public required RuleScope Scope { get; init; }
 
     /// <summary>What the owner should do and what evidence closes the risk; travels on the task.</summary>
-    public string? Guidance { get; init; }
+    public required string Guidance { get; init; }
+
+    /// <summary>Contexts that raise a finding's likelihood or impact above <see cref="Likelihood"/> and <see cref="Impact"/>, in order.</summary>
+    public IReadOnlyList<RuleModifier> Modifiers { get; init; } = [];
 
     /// <summary>The workflow file the rule came from, relative to the rule set folder.</summary>
     public required string File { get; init; }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Storage;
 
 namespace Aims.Risk.Core.Rules;
 
@@ -27,7 +28,12 @@ public static partial class RuleSetLoader
         ["RuleName", "Expression", "Enabled", "Properties", "SuccessEvent", "ErrorMessage", "RuleExpressionType"];
 
     private static readonly string[] AllowedPropertyKeys =
-        ["title", "category", "likelihood", "impact", "treatment", "controls", "nist", "mitDomain", "rationale", "scope", "guidance"];
+        ["title", "category", "likelihood", "impact", "treatment", "controls", "nist", "mitDomain", "rationale", "scope", "guidance", "modifiers"];
+
+    private static readonly string[] AllowedModifierKeys = ["when", "likelihood", "impact", "reason"];
+
+    /// <summary>More would make a rule's score hard to follow; the grid has only four steps above the base anyway.</summary>
+    private const int MaxModifiers = 8;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -103,7 +109,7 @@ public static partial class RuleSetLoader
 
         var before = errors.Count;
         var name = RequireString(json, "name", ManifestFile, null, errors);
-        var version = RequireString(json, "version", ManifestFile, null, errors);
+        var version = RequireString(json, "version", ManifestFile, null, errors, ColumnLimits.RuleSetVersion);
         if (version is not null && !SemanticVersionPattern().IsMatch(version))
         {
             errors.Add(new RuleSetError(ManifestFile, null, $"version '{version}' is not a semantic version (MAJOR.MINOR.PATCH)"));
@@ -400,7 +406,7 @@ public static partial class RuleSetLoader
             return null;
         }
 
-        var title = RequireString(props, "title", file, who, errors);
+        var title = RequireString(props, "title", file, who, errors, ColumnLimits.Title);
         var ruleCategory = RequireString(props, "category", file, who, errors);
         if (ruleCategory is not null && category is not null && ruleCategory != category)
         {
@@ -440,14 +446,12 @@ public static partial class RuleSetLoader
             errors.Add(new RuleSetError(file, who, "scope: 'system' (a property of the system as it stands) or 'change' (about the change itself) is required"));
         }
 
-        string? guidance = null;
-        if (props.TryGetProperty("guidance", out var g))
+        var guidance = props.TryGetProperty("guidance", out var g) && g.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(g.GetString())
+            ? g.GetString()
+            : null;
+        if (guidance is null)
         {
-            guidance = g.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(g.GetString()) ? g.GetString() : null;
-            if (guidance is null)
-            {
-                errors.Add(new RuleSetError(file, who, "guidance: a non-empty string (what the owner should do, what evidence closes the risk) when present"));
-            }
+            errors.Add(new RuleSetError(file, who, "guidance: a non-empty string is required (what the owner should do, what evidence closes the risk)"));
         }
 
         RejectUnknownKeys(props, AllowedPropertyKeys, file, who, "Properties", errors);
@@ -469,6 +473,8 @@ public static partial class RuleSetLoader
                 errors.Add(new RuleSetError(file, who, $"Expression {ex.Message}"));
             }
         }
+
+        var modifiers = ReadModifiers(props, scope, compiler, file, who, errors);
 
         RationaleTemplate? rationale = null;
         if (rationaleText is not null)
@@ -502,10 +508,105 @@ public static partial class RuleSetLoader
             MitDomain = mit,
             Rationale = rationaleText!,
             Scope = scope!.Value,
-            Guidance = guidance,
+            Guidance = guidance!,
+            Modifiers = [.. modifiers.Select(m => m.Definition)],
             File = file,
         };
-        return new CompiledRule(definition, predicate!, evidence!, rationale!, criteria.LevelOf(definition.Likelihood, definition.Impact));
+        return new CompiledRule(definition, predicate!, evidence!, rationale!, modifiers, criteria);
+    }
+
+    /// <summary>
+    /// <c>modifiers</c>: each a condition (compiled and guarded like the rule's expression), the steps it adds to
+    /// the likelihood and the impact, and the reason. A system-scoped rule's modifiers may not read the change
+    /// type either: the level of a risk about the system must not depend on which change reported it.
+    /// </summary>
+    private static List<CompiledModifier> ReadModifiers(JsonElement props, RuleScope? scope, RuleExpressionCompiler compiler, string file, string who, List<RuleSetError> errors)
+    {
+        var modifiers = new List<CompiledModifier>();
+        if (!props.TryGetProperty("modifiers", out var list))
+        {
+            return modifiers;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() > MaxModifiers)
+        {
+            errors.Add(new RuleSetError(file, who, $"modifiers: a list of at most {MaxModifiers} modifiers is required"));
+            return modifiers;
+        }
+
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            index++;
+            var where = $"modifiers[{index}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new RuleSetError(file, who, $"{where}: an object with when, likelihood and/or impact, and reason is required"));
+                continue;
+            }
+
+            var before = errors.Count;
+            var when = ModifierText(item, "when", where, file, who, errors);
+            var reason = ModifierText(item, "reason", where, file, who, errors);
+            var likelihood = ReadStep(item, "likelihood", where, file, who, errors);
+            var impact = ReadStep(item, "impact", where, file, who, errors);
+            if (likelihood == 0 && impact == 0)
+            {
+                errors.Add(new RuleSetError(file, who, $"{where}: raises neither likelihood nor impact (give one of them 1-{RiskCriteria.Scale - 1})"));
+            }
+
+            RejectUnknownKeys(item, AllowedModifierKeys, file, who, where, errors);
+            Func<AiSystemChanged, bool>? condition = null;
+            if (when is not null)
+            {
+                try
+                {
+                    condition = compiler.CompilePredicate(when, out var evidence);
+                    if (scope == RuleScope.System && evidence.ReadsChangeType)
+                    {
+                        errors.Add(new RuleSetError(file, who, $"{where}: a system-scoped rule's level may not depend on the change type; the condition reads change.ChangeType"));
+                    }
+                }
+                catch (RuleExpressionException ex)
+                {
+                    errors.Add(new RuleSetError(file, who, $"{where}.when {ex.Message}"));
+                }
+            }
+
+            if (errors.Count == before)
+            {
+                modifiers.Add(new CompiledModifier(new RuleModifier { When = when!, Likelihood = likelihood, Impact = impact, Reason = reason! }, condition!));
+            }
+        }
+
+        return modifiers;
+    }
+
+    private static string? ModifierText(JsonElement json, string key, string where, string file, string rule, List<RuleSetError> errors)
+    {
+        if (json.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            return value.GetString();
+        }
+
+        errors.Add(new RuleSetError(file, rule, $"{where}.{key}: a non-empty string is required"));
+        return null;
+    }
+
+    private static int ReadStep(JsonElement json, string key, string where, string file, string rule, List<RuleSetError> errors)
+    {
+        if (!json.TryGetProperty(key, out var value))
+        {
+            return 0;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n is >= 0 and < RiskCriteria.Scale)
+        {
+            return n;
+        }
+
+        errors.Add(new RuleSetError(file, rule, $"{where}.{key}: a whole number of steps from 0 to {RiskCriteria.Scale - 1} is required (found {value.GetRawText()})"));
+        return 0;
     }
 
     private static JsonElement? ReadJson(string root, string file, string what, List<RuleSetError> errors, List<(string, string)> files)
@@ -573,11 +674,19 @@ public static partial class RuleSetLoader
         return null;
     }
 
-    private static string? RequireString(JsonElement json, string key, string file, string? rule, List<RuleSetError> errors)
+    /// <summary><paramref name="maxLength"/>: the width of the register's column the value is stored in, if any.</summary>
+    private static string? RequireString(JsonElement json, string key, string file, string? rule, List<RuleSetError> errors, int maxLength = int.MaxValue)
     {
         if (json.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()))
         {
-            return value.GetString();
+            var text = value.GetString()!;
+            if (text.Length > maxLength)
+            {
+                errors.Add(new RuleSetError(file, rule, $"{key}: {text.Length} characters; the limit is {maxLength}"));
+                return null;
+            }
+
+            return text;
         }
 
         errors.Add(new RuleSetError(file, rule, $"{key}: a non-empty string is required"));

@@ -14,9 +14,20 @@ public sealed record Finding
     /// <summary>Why it fired, with the values that made it fire.</summary>
     public required string Rationale { get; init; }
 
+    /// <summary>The likelihood scored: the rule's base likelihood raised by the modifiers that applied.</summary>
     public required int Likelihood { get; init; }
 
+    /// <summary>The impact scored: the rule's base impact raised by the modifiers that applied.</summary>
     public required int Impact { get; init; }
+
+    /// <summary>The rule's likelihood before modifiers.</summary>
+    public required int BaseLikelihood { get; init; }
+
+    /// <summary>The rule's impact before modifiers.</summary>
+    public required int BaseImpact { get; init; }
+
+    /// <summary>The modifiers that raised the score, each as its reason and effect, e.g. <c>affects individuals (impact +1)</c>.</summary>
+    public IReadOnlyList<string> Modifiers { get; init; } = [];
 
     public required int Score { get; init; }
 
@@ -33,7 +44,7 @@ public sealed record Finding
 
     public string? MitDomain { get; init; }
 
-    /// <summary>The rule's treatment guidance, when it has one.</summary>
+    /// <summary>The rule's guidance: what the owner should do and what evidence closes the risk.</summary>
     public string? Guidance { get; init; }
 
     /// <summary>At or above the acceptance threshold: a treatment task goes to the risk owner.</summary>

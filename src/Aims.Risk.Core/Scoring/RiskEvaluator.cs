@@ -46,17 +46,28 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
             }
 
             var definition = rule.Definition;
-            var requiresTreatment = criteria.RequiresTreatment(rule.Level);
+            var score = rule.Score(normalized);
+            foreach (var error in score.Errors)
+            {
+                (errors ??= []).Add(new RuleEvaluationError(definition.Id, error));
+            }
+
+            var level = criteria.LevelOf(score.Likelihood, score.Impact);
+            var requiresTreatment = criteria.RequiresTreatment(level);
+            var rationale = rule.RenderRationale(normalized);
             (findings ??= []).Add(new Finding
             {
                 RuleId = definition.Id,
                 Category = definition.Category,
                 Title = definition.Title,
-                Rationale = rule.RenderRationale(normalized),
-                Likelihood = definition.Likelihood,
-                Impact = definition.Impact,
-                Score = RiskCriteria.Score(definition.Likelihood, definition.Impact),
-                Level = rule.Level,
+                Rationale = score.Modifiers.Count == 0 ? rationale : WithModifiers(rationale, definition, score),
+                Likelihood = score.Likelihood,
+                Impact = score.Impact,
+                BaseLikelihood = definition.Likelihood,
+                BaseImpact = definition.Impact,
+                Modifiers = score.Modifiers,
+                Score = RiskCriteria.Score(score.Likelihood, score.Impact),
+                Level = level,
                 Treatment = requiresTreatment ? definition.Treatment : Treatment.Accept,
                 RecommendedTreatment = definition.Treatment,
                 Controls = definition.Controls,
@@ -65,7 +76,7 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
                 Guidance = definition.Guidance,
                 RequiresTreatment = requiresTreatment,
                 TaskId = requiresTreatment ? TaskIds.For(change.EventId, definition.Id) : null,
-                DueBy = requiresTreatment ? assessedAt.AddDays(criteria.DueDays(rule.Level)) : null,
+                DueBy = requiresTreatment ? assessedAt.AddDays(criteria.DueDays(level)) : null,
             });
         }
 
@@ -80,4 +91,8 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
             Cleared = cleared ?? [],
         };
     }
+
+    /// <summary>The rationale with why the score is above the rule's base: an auditor sees what made it Critical.</summary>
+    internal static string WithModifiers(string rationale, RuleDefinition definition, RuleScore score) =>
+        $"{rationale.TrimEnd('.', ' ')}. Scored likelihood {score.Likelihood}, impact {score.Impact} (base {definition.Likelihood}, {definition.Impact}): {string.Join("; ", score.Modifiers)}";
 }

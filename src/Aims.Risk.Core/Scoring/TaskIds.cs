@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Aims.Risk.Core.Identity;
 
 namespace Aims.Risk.Core.Scoring;
 
@@ -20,18 +19,5 @@ public static class TaskIds
     }
 
     /// <summary>UUIDv5(namespace, name): the same name always gives the same id.</summary>
-    public static Guid NameBased(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var bytes = new byte[16 + Encoding.UTF8.GetByteCount(name)];
-        Namespace.TryWriteBytes(bytes, bigEndian: true, out _);
-        Encoding.UTF8.GetBytes(name, bytes.AsSpan(16));
-        Span<byte> hash = stackalloc byte[20];
-#pragma warning disable CA5350 // RFC 9562 version 5 is defined with SHA-1; this is an id, not a security boundary.
-        SHA1.HashData(bytes, hash);
-#pragma warning restore CA5350
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
-    }
+    public static Guid NameBased(string name) => NameBasedUuid.Create(Namespace, name);
 }

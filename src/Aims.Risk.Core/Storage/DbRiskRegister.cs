@@ -30,6 +30,9 @@ public abstract partial class DbRiskRegister : IRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
+                // Held from before the journal is read until the last script is recorded: replicas that start
+                // together take turns, and the later ones find every script applied.
+                await using var migrationLock = await LockForMigrationAsync(token);
                 await PrepareDatabaseAsync(token);
 
                 // DbUp is synchronous; run it off the caller's thread so start-up stays responsive.
@@ -118,20 +121,29 @@ public abstract partial class DbRiskRegister : IRiskRegister
             cancellationToken);
     }
 
-    public async Task PingAsync(CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(
-            async token =>
-            {
-                await using var connection = await OpenAsync(token);
-                await PingAsync(connection, token);
-            },
-            cancellationToken);
+    /// <summary>
+    /// One attempt, outside the resilience pipeline: a health check must answer at once with the fault it met,
+    /// not retry it for seconds (the writes' own retries are reported through <see cref="StoreWriteMonitor"/>).
+    /// </summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await PingAsync(connection, cancellationToken);
+    }
 
     /// <summary>A new, unopened connection.</summary>
     protected abstract DbConnection CreateConnection();
 
     /// <summary>DbUp for this dialect: database, embedded scripts and journal table.</summary>
     protected abstract UpgradeEngineBuilder CreateMigration();
+
+    /// <summary>
+    /// An exclusive hold on the schema for the whole migration, released when disposed, or null when the dialect
+    /// takes none (SQLite relies on its scripts being idempotent). It is taken before
+    /// <see cref="PrepareDatabaseAsync"/> and may do, on its own session, what needs that session alone in the
+    /// database. Throws when the hold is not granted: the scripts must not run then.
+    /// </summary>
+    protected virtual Task<IAsyncDisposable?> LockForMigrationAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable?>(null);
 
     /// <summary>Settings the scripts cannot make inside a transaction (SQLite's journal mode).</summary>
     protected virtual Task PrepareDatabaseAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -79,14 +79,16 @@ public sealed partial class SqlServerRiskRegister
     [SqlParameters(typeof(KeyParameter))]
     internal const string SelectHistoryOfRiskSql = "SELECT " + HistoryColumns + " FROM dbo.RiskHistory WHERE RiskId = @Key ORDER BY At, Seq;";
 
+    // The IS NOT NULL terms let SQL Server use the filtered indexes for a parameter (which could otherwise be null); for
+    // the update look-up that keeps its range lock on one key of UX_RiskHistory_UpdateId instead of the whole table.
     [SqlParameters(typeof(KeyParameter))]
-    internal const string SelectHistoryOfEventSql = "SELECT " + HistoryColumns + " FROM dbo.RiskHistory WHERE EventId = @Key ORDER BY At, Seq;";
+    internal const string SelectHistoryOfEventSql = "SELECT " + HistoryColumns + " FROM dbo.RiskHistory WHERE EventId = @Key AND EventId IS NOT NULL ORDER BY At, Seq;";
 
     [SqlParameters(typeof(KeyParameter))]
-    internal const string SelectHistoryOfUpdateSql = "SELECT " + HistoryColumns + " FROM dbo.RiskHistory WITH (UPDLOCK, HOLDLOCK) WHERE UpdateId = @Key;";
+    internal const string SelectHistoryOfUpdateSql = "SELECT " + HistoryColumns + " FROM dbo.RiskHistory WITH (UPDLOCK, HOLDLOCK) WHERE UpdateId = @Key AND UpdateId IS NOT NULL;";
 
     [SqlParameters(typeof(KeyParameter))]
-    internal const string SelectRiskOfTaskSql = "SELECT TOP (1) RiskId FROM dbo.RiskHistory WHERE TaskId = @Key;";
+    internal const string SelectRiskOfTaskSql = "SELECT TOP (1) RiskId FROM dbo.RiskHistory WHERE TaskId = @Key AND TaskId IS NOT NULL;";
 
     [SqlParameters(typeof(EntriesOfRisk))]
     internal const string SelectEntriesOfRiskSql = "SELECT TOP (@Limit) " + EntryColumns + " FROM dbo.RiskEntries WHERE RiskId = @RiskId ORDER BY CreatedAt DESC, Id;";

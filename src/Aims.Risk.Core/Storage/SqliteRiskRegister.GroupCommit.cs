@@ -302,11 +302,12 @@ public sealed partial class SqliteRiskRegister
             }
         }
 
+        /// <summary>Binds each column to the parameter of its name, whatever order reflection lists the properties in.</summary>
         private static void Run(SqliteCommand command, PropertyInfo[] columns, object row)
         {
-            for (var i = 0; i < columns.Length; i++)
+            foreach (var column in columns)
             {
-                command.Parameters[i].Value = columns[i].GetValue(row) ?? DBNull.Value;
+                command.Parameters["@" + column.Name].Value = column.GetValue(row) ?? DBNull.Value;
             }
 
             _ = command.ExecuteNonQuery();

@@ -1,3 +1,4 @@
+using Aims.Risk.Core.Consumers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +21,8 @@ public static class StorageExtensions
     /// <summary>
     /// Registers <see cref="IRiskRegister"/> for the provider in <c>Storage:Provider</c>, the SQL resilience
     /// pipeline, and the schema migration that runs while the host starts (when <c>Storage:MigrateOnStart</c>).
-    /// Bad storage configuration stops start-up with a message naming the key.
+    /// Bad storage configuration stops start-up with a message naming the key; where the worker's options are
+    /// validated too, a SQL Server connection pool smaller than <c>Worker:ConcurrentMessageLimit</c> does as well.
     /// </summary>
     public static IHostApplicationBuilder AddRiskRegister(this IHostApplicationBuilder builder)
     {
@@ -44,6 +46,7 @@ public static class StorageExtensions
         services.AddResiliencePipeline(SqlResilience.PipelineName, static pipeline => pipeline.AddSqlRetry());
         services.TryAddSingleton(CreateRegister);
         services.TryAddSingleton<StoreWriteMonitor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RiskWorkerOptions>, ConnectionPoolValidation>());
         services.AddHostedService<RiskRegisterMigrationService>();
         return builder;
     }

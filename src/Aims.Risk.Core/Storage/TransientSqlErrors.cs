@@ -1,4 +1,7 @@
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 
@@ -9,7 +12,7 @@ namespace Aims.Risk.Core.Storage;
 /// transaction as a deadlock victim. Everything else (constraint violations, syntax errors, conflicting
 /// events) fails the same way every time and is never retried.
 /// </summary>
-public static class TransientSqlErrors
+public static partial class TransientSqlErrors
 {
     // SQLite primary result codes: the database file is locked by another connection, or a table is.
     private const int SqliteBusy = 5;
@@ -34,6 +37,10 @@ public static class TransientSqlErrors
         10053, // transport-level error: connection aborted
         10054, // transport-level error: connection reset by peer
         10060, // network error: connection timed out
+        10061, // connection refused: nothing listens yet (the server is restarting)
+        10065, // no route to host: the server's address is gone while its container or node restarts
+        11001, // host not found: an orchestrator drops a restarting server's name from DNS for a while
+        11002, // temporary DNS failure (try again)
         10928, // resource limit reached (Azure SQL)
         10929, // minimum resources not available (Azure SQL)
         40143, // service error while processing the request
@@ -47,6 +54,14 @@ public static class TransientSqlErrors
         49919, // too many create or update operations in progress
         49920, // too many operations in progress
     }.ToFrozenSet();
+
+    // SNI errors of the driver's TCP provider (the "(provider: ..., error: N - ...)" part of the message).
+    private const int SniNoError = 0;
+    private const int SniInternalException = 35;
+    private const int SniConnectionOpenFailed = 40;
+
+    // The class SqlClient gives the errors it raises itself when the connection fails (TdsEnums.FATAL_ERROR_CLASS).
+    private const byte ConnectionFailureClass = 20;
 
     /// <summary>True for an error that may succeed when the whole operation is repeated.</summary>
     public static bool IsTransient(Exception exception) => exception switch
@@ -68,12 +83,60 @@ public static class TransientSqlErrors
         // One SqlException carries every error the server sent; any transient one makes it worth a retry.
         foreach (SqlError error in exception.Errors)
         {
-            if (IsTransientSqlServerNumber(error.Number))
+            if (IsTransientSqlServerNumber(error.Number) || IsConnectionFailure(error.Number, error.Class, error.Message, exception.InnerException))
             {
                 return true;
             }
         }
 
         return IsTransientSqlServerNumber(exception.Number);
+    }
+
+    /// <summary>
+    /// A connection that could not be opened or was closed during the handshake, as the managed network layer
+    /// (Linux, macOS, and Windows with managed networking) reports it: error number 0, or a socket error code, with
+    /// class 20 and the SNI error in the message. Number 0 alone says nothing (SqlClient uses it for many errors
+    /// of its own), so the SNI error decides: 40 "could not open a connection" (the connect timed out), 35 "an
+    /// internal exception was caught" only when that exception is a socket or network stream failure (refused,
+    /// reset, unreachable; not a certificate or protocol error), and 0 with number 0 (the peer closed the
+    /// connection before the handshake finished, as a server or proxy does while it stops or starts).
+    /// </summary>
+    internal static bool IsConnectionFailure(int number, byte errorClass, string message, Exception? cause)
+    {
+        if (errorClass != ConnectionFailureClass || SniError(message) is not { } sni)
+        {
+            return false;
+        }
+
+        return sni switch
+        {
+            SniConnectionOpenFailed => true,
+            SniInternalException => IsNetworkFailure(cause),
+            SniNoError => number == 0,
+            _ => false,
+        };
+    }
+
+    // The format is SqlClient's own ("{context} (provider: {name}, error: {sni} - {text})"): the context and the
+    // provider name are translated resources, the "(provider: ..., error: N - " frame is not.
+    [GeneratedRegex(@"\(provider: [^,()]*, error: (?<sni>\d+) - ", RegexOptions.CultureInvariant)]
+    private static partial Regex SniErrorPattern();
+
+    private static int? SniError(string message) =>
+        SniErrorPattern().Match(message) is { Success: true } match
+            ? int.Parse(match.Groups["sni"].Value, NumberStyles.None, CultureInfo.InvariantCulture)
+            : null;
+
+    private static bool IsNetworkFailure(Exception? cause)
+    {
+        for (var e = cause; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException or IOException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

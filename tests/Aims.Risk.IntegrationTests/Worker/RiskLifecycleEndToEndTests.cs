@@ -183,7 +183,7 @@ public sealed class RiskLifecycleEndToEndTests(RabbitMqFixture broker) : IAsyncL
         var received = await _amqp.TakeAsync(statuses, s => s.Any(m => Change(m).RiskId == riskId));
         Assert.Equal(RiskStatus.Resolved, Change(Assert.Single(received, m => Change(m).RiskId == riskId)).ToStatus);
 
-        // A change-scoped risk of the same system stays open: only its owner closes it.
+        // A risk of the same system that the patched event still shows (the artifact is still unsigned) stays open.
         Assert.Equal(RiskStatus.TreatmentRequested, (await _worker.Register.FindRiskAsync(RiskIds.For(system, "SEC-001"), default))!.Risk.Status);
     }
 

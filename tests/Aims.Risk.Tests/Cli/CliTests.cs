@@ -16,6 +16,7 @@ public sealed class CliTests : IDisposable
     [InlineData("rules", "validate", "--help")]
     [InlineData("rules", "test", "--help")]
     [InlineData("assess", "--help")]
+    [InlineData("impact-assessment", "--help")]
     [InlineData("schema", "--help")]
     public async Task Help_is_available_everywhere(params string[] args)
     {

@@ -95,6 +95,32 @@ public sealed class RiskLifecycleTests
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("actor", "actor is 257 characters")]
+    [InlineData("comment", "comment is 901 characters")]
+    [InlineData("evidence", "evidence: at most 5 links")]
+    public void Text_that_the_history_could_not_keep_is_refused(string field, string reason)
+    {
+        var update = field switch
+        {
+            "actor" => Update(TreatmentAction.Acknowledged) with { Actor = new string('a', 257) },
+            "comment" => Update(TreatmentAction.Acknowledged) with { Comment = new string('c', 901) },
+            _ => Update(TreatmentAction.Acknowledged) with { Evidence = [.. Enumerable.Range(0, 6).Select(i => $"https://tickets.example/{i}")] },
+        };
+
+        var refused = Assert.Throws<RiskUpdateRefusedException>(() => RiskLifecycle.Apply(Risk(RiskStatus.TreatmentRequested), update, Criteria, Now));
+
+        Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
+        var longest = Update(TreatmentAction.Accepted) with
+        {
+            Actor = new string('a', 256),
+            AcceptedUntil = Now.AddDays(30),
+            Comment = new string('c', 900),
+            Evidence = [.. Enumerable.Range(0, 5).Select(i => "https://tickets.example/" + new string('x', 125) + i)],
+        };
+        Assert.True(RiskLifecycle.Apply(Risk(RiskStatus.TreatmentRequested), longest, Criteria, Now).History.Reason.Length <= ColumnLimits.Reason);
+    }
+
     [Fact]
     public void Reopened_requests_treatment_again_with_a_task_derived_from_the_update()
     {

@@ -40,14 +40,15 @@ public sealed class RuleScopeTests : IDisposable
     }
 
     [Fact]
-    public void Guidance_is_optional_but_not_empty()
+    public void Guidance_is_required_and_not_empty()
     {
-        _rules.RuleAt("privacy.json", 0)["Properties"]!["guidance"] = "Record the consent basis of each dataset.";
+        _rules.RuleAt("privacy.json", 0)["Properties"]!.AsObject().Remove("guidance");
         _rules.RuleAt("privacy.json", 1)["Properties"]!["guidance"] = " ";
 
         var error = Assert.Throws<RuleSetValidationException>(() => RuleSetLoader.Load(_rules.Write()));
+        Assert.Contains(error.Errors, e => e.RuleId == "PRIV-001" && e.Message.StartsWith("guidance: a non-empty string is required", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.RuleId == "PRIV-002" && e.Message.StartsWith("guidance:", StringComparison.Ordinal));
-        Assert.DoesNotContain(error.Errors, e => e.RuleId == "PRIV-001");
+        Assert.DoesNotContain(error.Errors, e => e.RuleId == "SEC-001");
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class RuleScopeTests : IDisposable
         Assert.Equal(RuleScope.System, Rule(ruleSet, "PRIV-001").Definition.Scope);
         Assert.Equal("Record the consent basis of each dataset.", Rule(ruleSet, "PRIV-001").Definition.Guidance);
         Assert.Equal(RuleScope.Change, Rule(ruleSet, "SEC-001").Definition.Scope);
-        Assert.Null(Rule(ruleSet, "SEC-001").Definition.Guidance);
+        Assert.Equal("Guidance of SEC-001", Rule(ruleSet, "SEC-001").Definition.Guidance);
     }
 
     [Fact]

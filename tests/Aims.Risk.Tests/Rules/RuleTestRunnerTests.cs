@@ -40,6 +40,34 @@ public sealed class RuleTestRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Levels_check_the_score_after_modifiers_and_imply_that_the_rule_fires()
+    {
+        _rules.RuleAt("privacy.json", 1)["Properties"]!["modifiers"] = JsonNode.Parse("""
+            [ { "when": "change.System.Exposure == \"Public\"", "likelihood": 3, "impact": 2, "reason": "public" } ]
+            """);
+        _rules.Write();
+        _rules.WriteTests($$"""
+            { "cases": [
+              { "name": "public, low accuracy", "event": { "eventId": "0b6f8a4e-7c1d-4e2a-9f3b-1a2b3c4d5e6f", "occurredAt": "2026-11-29T11:00:00Z",
+                  "source": "ci", "changeType": "ModelRetrained", "system": { "id": "s", "name": "S", "owner": "o", "exposure": "Public" },
+                  "model": { "metrics": { "accuracy": 0.5 } } },
+                "levels": { "PRIV-002": "High" } },
+              { "name": "internal, low accuracy", "event": { {{Base}}, "changeType": "ModelRetrained", "model": { "metrics": { "accuracy": 0.5 } } },
+                "levels": { "PRIV-002": "Medium" } },
+              { "name": "internal, good accuracy", "event": { {{Base}}, "changeType": "ModelRetrained", "model": { "metrics": { "accuracy": 0.9 } } },
+                "levels": { "PRIV-002": "Low" } }
+            ] }
+            """);
+
+        var report = RuleTestRunner.Run(RuleSetLoader.Load(_rules.Directory), _rules.Directory, _clock);
+        var failures = report.Failures.Select(f => f.ToString()).ToList();
+
+        Assert.DoesNotContain(failures, f => f.Contains("case 'public, low accuracy'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("PRIV-002: case 'internal, low accuracy': expected level Medium, but it scored Low (likelihood 1, impact 2; no modifier applied)", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("PRIV-002: case 'internal, good accuracy': expected the rule to fire, but it did not fire", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Wrong_expectation_and_missing_coverage_are_each_reported()
     {
         _rules.Write();

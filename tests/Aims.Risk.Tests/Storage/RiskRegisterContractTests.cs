@@ -7,7 +7,7 @@ using static Aims.Risk.Tests.Storage.RegisterBuilders;
 namespace Aims.Risk.Tests.Storage;
 
 /// <summary>What every <see cref="IRiskRegister"/> must do; one subclass per store runs it.</summary>
-public abstract class RiskRegisterContractTests(IRegisterDatabase database)
+public abstract partial class RiskRegisterContractTests(IRegisterDatabase database)
 {
     private const string Hostile = "'); DROP TABLE Assessments;-- \" ] ` \\ % _ @EventId {0} ünïcödé 名前 \u0001\r\n\t end";
 
@@ -147,6 +147,9 @@ public abstract class RiskRegisterContractTests(IRegisterDatabase database)
 
         Assert.True(scripts >= 2, $"{scripts} scripts journaled");
         Assert.Equal(scripts, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM SchemaVersions"));
+        var journal = (await connection.QueryAsync<string>("SELECT ScriptName FROM SchemaVersions")).ToList();
+        Assert.Equal(journal.Count, journal.Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains(journal, script => script.EndsWith(".0003_indexes.sql", StringComparison.Ordinal));
         var assessment = Assessment(UniqueSystem("migrated"), "privacy.consent-missing");
         Assert.False((await register.RecordAsync(assessment, Token)).IsDuplicate);
     }
@@ -191,6 +194,20 @@ public abstract class RiskRegisterContractTests(IRegisterDatabase database)
         Assert.All(all, e => Assert.Equal(system, e.SystemId));
         Assert.Equal(["r.critical", "r.high"], highAndAbove.Select(e => e.RuleId));
         Assert.Equal(["r.critical", "r.high", "r.medium"], mediumAndAbove.Select(e => e.RuleId));
+    }
+
+    [StorageFact]
+    public async Task Query_by_system_compares_the_id_exactly_in_every_store()
+    {
+        // SQLite compares text binary; SQL Server's SystemId columns have a binary collation so it agrees.
+        var system = UniqueSystem("Case-Sensitive");
+        _ = await register.RecordAsync(Assessment(system, "r.one"), Token);
+
+        var exact = await register.QueryEntriesAsync(new RegisterQuery { SystemId = system }, Token);
+        var otherCase = await register.QueryEntriesAsync(new RegisterQuery { SystemId = system.ToLowerInvariant() }, Token);
+
+        Assert.Equal(system, Assert.Single(exact).SystemId);
+        Assert.Empty(otherCase);
     }
 
     [StorageFact]

@@ -15,6 +15,7 @@ public sealed class SqlServerDatabaseFixture : IRegisterDatabase, IAsyncLifetime
     private const string Image = "mcr.microsoft.com/mssql/server:2022-latest";
 
     private readonly string databaseName = $"AimsRiskTests_{Guid.NewGuid():N}";
+    private readonly List<string> moreDatabases = [];
     private MsSqlContainer? container;
     private string? serverConnectionString;
 
@@ -31,6 +32,15 @@ public sealed class SqlServerDatabaseFixture : IRegisterDatabase, IAsyncLifetime
 
     public object Key(Guid id) => id;
 
+    /// <summary>Another empty database on the same server, dropped with the fixture: for tests that migrate from nothing.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync()
+    {
+        var name = $"AimsRiskTests_{Guid.NewGuid():N}";
+        await CreateDatabaseAsync(name);
+        moreDatabases.Add(name);
+        return new SqlConnectionStringBuilder(serverConnectionString) { InitialCatalog = name }.ConnectionString;
+    }
+
     public async Task InitializeAsync()
     {
         if (SqlServerAvailability.SkipReason is not null)
@@ -46,14 +56,18 @@ public sealed class SqlServerDatabaseFixture : IRegisterDatabase, IAsyncLifetime
             serverConnectionString = container.GetConnectionString();
         }
 
-        await using (var server = new SqlConnection(serverConnectionString))
-        {
-            // CREATE DATABASE takes no parameters: QUOTENAME builds the statement on the server side.
-            _ = await server.ExecuteAsync("DECLARE @sql nvarchar(400) = N'CREATE DATABASE ' + QUOTENAME(@Name); EXEC (@sql);", new { Name = databaseName });
-        }
+        await CreateDatabaseAsync(databaseName);
 
         ConnectionString = new SqlConnectionStringBuilder(serverConnectionString) { InitialCatalog = databaseName }.ConnectionString;
         await CreateRegister().MigrateAsync(CancellationToken.None);
+    }
+
+    private async Task CreateDatabaseAsync(string name)
+    {
+        await using var server = new SqlConnection(serverConnectionString);
+
+        // CREATE DATABASE takes no parameters: QUOTENAME builds the statement on the server side.
+        _ = await server.ExecuteAsync("DECLARE @sql nvarchar(400) = N'CREATE DATABASE ' + QUOTENAME(@Name); EXEC (@sql);", new { Name = name });
     }
 
     public async Task DisposeAsync()
@@ -62,9 +76,12 @@ public sealed class SqlServerDatabaseFixture : IRegisterDatabase, IAsyncLifetime
         {
             SqlConnection.ClearAllPools();
             await using var server = new SqlConnection(serverConnectionString);
-            _ = await server.ExecuteAsync(
-                "DECLARE @sql nvarchar(400) = N'ALTER DATABASE ' + QUOTENAME(@Name) + N' SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE ' + QUOTENAME(@Name); EXEC (@sql);",
-                new { Name = databaseName });
+            foreach (var name in moreDatabases.Append(databaseName))
+            {
+                _ = await server.ExecuteAsync(
+                    "DECLARE @sql nvarchar(400) = N'ALTER DATABASE ' + QUOTENAME(@Name) + N' SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE ' + QUOTENAME(@Name); EXEC (@sql);",
+                    new { Name = name });
+            }
         }
 
         if (container is not null)

@@ -10,9 +10,9 @@ namespace Aims.Risk.Tests.Support;
 /// </summary>
 public sealed partial class RandomEvents(int seed, RuleSet ruleSet)
 {
-    private static readonly string[] Regions = ["EU", "eu-west-1", "US", "us-east-1", "APAC", "", "uk"];
+    private static readonly string[] Regions = ["EU", "eu-west-1", "US", "us-east-1", "APAC", "", "uk", "europe-west4", "westeurope", "eastus"];
     private static readonly string[] Licences = ["Apache-2.0", "MIT", "proprietary", "", "CC-BY-NC-4.0"];
-    private static readonly string[] Texts = ["security", "performance", "drift", "fairness", ""];
+    private static readonly string[] Texts = ["security", "performance", "drift", "fairness", "", "latency", "availability"];
 
     private readonly Random _random = new(seed);
     private readonly string[] _attributes = [.. ruleSet.Rules
@@ -34,12 +34,16 @@ public sealed partial class RandomEvents(int seed, RuleSet ruleSet)
             Id = $"system-{_random.Next(50)}",
             Name = Maybe(() => Pick(["Support chatbot", "Credit scoring", "CV screening", "Triage"]))!,
             Owner = "owner@example.com",
-            Purpose = Maybe(() => "purpose"),
-            Domain = Maybe(() => Pick(["finance", "health", "hr", "retail"])),
+            Purpose = Maybe(() => Pick(["purpose", "Rank job applications for recruiters", "Advise tenants on rent law"])),
+            Domain = Maybe(() => Pick(["finance", "health", "hr", "retail", "employment", "life-insurance", "legal-information"])),
             Exposure = MaybeValue(() => Pick(Enum.GetValues<Exposure>())),
             Autonomy = MaybeValue(() => Pick(Enum.GetValues<Autonomy>())),
             AffectsIndividuals = MaybeBool(),
             EuAiActRiskClass = MaybeValue(() => Pick(Enum.GetValues<EuAiActRiskClass>())),
+            Generative = MaybeBool(),
+            Agentic = MaybeBool(),
+            AffectsChildren = MaybeBool(),
+            BiometricUse = MaybeValue(() => Pick(Enum.GetValues<BiometricUse>())),
         },
         Model = Maybe(() => new ModelInfo
         {
@@ -48,12 +52,15 @@ public sealed partial class RandomEvents(int seed, RuleSet ruleSet)
             PreviousVersion = Maybe(() => "1.0.0"),
             Provenance = MaybeValue(() => Pick(Enum.GetValues<ModelProvenance>())),
             Licence = Maybe(() => Pick(Licences)),
+            ModelCardAvailable = MaybeBool(),
+            SupplierIncidentNotification = MaybeBool(),
             Metrics = Maybe(() => new ModelMetrics
             {
                 Accuracy = MaybeValue(() => Math.Round(_random.NextDouble(), 3)),
                 PreviousAccuracy = MaybeValue(() => Math.Round(_random.NextDouble(), 3)),
                 FairnessGap = MaybeValue(() => Math.Round(_random.NextDouble() * 0.3, 3)),
                 DriftScore = MaybeValue(() => Math.Round(_random.NextDouble() * 0.6, 3)),
+                TrainingEnergyKwh = MaybeValue(() => Math.Round(_random.NextDouble() * 200_000)),
             }),
         }),
         Datasets = Maybe(() => (IReadOnlyList<DatasetInfo>)[.. Enumerable.Range(0, _random.Next(4)).Select(i => new DatasetInfo
@@ -65,6 +72,11 @@ public sealed partial class RandomEvents(int seed, RuleSet ruleSet)
             ProvenanceDocumented = MaybeBool(),
             Licence = Maybe(() => Pick(Licences)),
             Region = Maybe(() => Pick(Regions)),
+            SpecialCategoryCondition = Maybe(() => Pick(["explicit consent", ""])),
+            Pseudonymised = MaybeBool(),
+            Origin = MaybeValue(() => Pick(Enum.GetValues<DataOrigin>())),
+            IntegrityVerified = MaybeBool(),
+            CopyrightCleared = MaybeBool(),
         })]),
         Security = Maybe(() => new SecurityInfo
         {
@@ -72,6 +84,8 @@ public sealed partial class RandomEvents(int seed, RuleSet ruleSet)
             SbomAvailable = MaybeBool(),
             CriticalVulnerabilities = MaybeValue(() => _random.Next(4)),
             AdversarialTestingPerformed = MaybeBool(),
+            PromptInjectionTestingPerformed = MaybeBool(),
+            ToolPermissionsRestricted = MaybeBool(),
         }),
         Evaluation = Maybe(() => new EvaluationInfo
         {
@@ -79,6 +93,9 @@ public sealed partial class RandomEvents(int seed, RuleSet ruleSet)
             RobustnessTestingPerformed = MaybeBool(),
             HumanReviewCompleted = MaybeBool(),
             ExplainabilityAvailable = MaybeBool(),
+            HallucinationTestingPerformed = MaybeBool(),
+            DriftMonitoringEnabled = MaybeBool(),
+            EnvironmentalImpactAssessed = MaybeBool(),
         }),
         Attributes = Maybe(() => (IReadOnlyDictionary<string, AttributeValue>)_attributes
             .Where(_ => _random.Next(2) == 0)

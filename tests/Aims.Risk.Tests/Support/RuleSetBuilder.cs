@@ -74,6 +74,7 @@ public sealed class RuleSetBuilder : IDisposable
                 ["nist"] = new JsonArray("MAP 4.1"),
                 ["mitDomain"] = "2.1",
                 ["rationale"] = rationale,
+                ["guidance"] = $"Guidance of {id}",
             },
         };
 

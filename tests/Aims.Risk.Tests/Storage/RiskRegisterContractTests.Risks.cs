@@ -1,0 +1,219 @@
+using Aims.Risk.Contracts;
+using Aims.Risk.Core.Risks;
+using Aims.Risk.Core.Storage;
+using Dapper;
+using static Aims.Risk.Tests.Storage.RegisterBuilders;
+
+namespace Aims.Risk.Tests.Storage;
+
+/// <summary>The register of risks, on every store: reconciliation, transitions, races between replicas, migration.</summary>
+public abstract partial class RiskRegisterContractTests
+{
+    private static readonly string[] Rules = ["privacy.consent-missing", "security.unsigned-artifact", "ethics.no-bias-test"];
+
+    [StorageFact]
+    public async Task Three_events_of_one_system_keep_one_risk_per_rule_and_request_one_task_per_risk()
+    {
+        var system = UniqueSystem("three");
+        var results = new List<RecordResult>();
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            results.Add(await register.RecordAsync(Assessment(system, Rules), Token));
+        }
+
+        var risks = await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token);
+        Assert.Equal(Rules.Order(), risks.Select(r => r.RuleId).Order());
+        Assert.All(results[0].Entries, e => Assert.NotNull(e.TaskId));
+        Assert.Equal(Rules.Length, results[0].Changes.Count);
+        Assert.All(results.Skip(1), r => Assert.All(r.Entries, e => Assert.Null(e.TaskId)));
+        Assert.All(results.Skip(1), r => Assert.Empty(r.Changes));
+        Assert.All(risks, r => Assert.Equal(results[0].Entries.Single(e => e.RuleId == r.RuleId).TaskId, r.OpenTaskId));
+        var detail = (await register.FindRiskAsync(risks[0].RiskId, Token))!;
+        Assert.Equal(3, detail.Entries.Count);
+        Assert.Single(detail.History);
+    }
+
+    [StorageFact]
+    public async Task A_redelivered_event_returns_the_same_transitions()
+    {
+        var assessment = Assessment(UniqueSystem("redelivered"), Rules);
+        var first = await register.RecordAsync(assessment, Token);
+
+        var again = await register.RecordAsync(Rerun(assessment), Token);
+
+        Assert.True(again.IsDuplicate);
+        Assert.Equal(first.Changes.Select(c => c.ChangeId).Order(), again.Changes.Select(c => c.ChangeId).Order());
+        Assert.Equal(first.Changes.OrderBy(c => c.ChangeId), again.Changes.OrderBy(c => c.ChangeId));
+    }
+
+    [StorageFact]
+    public async Task Two_replicas_recording_events_of_one_system_at_once_open_one_risk_per_rule()
+    {
+        var system = UniqueSystem("race");
+        var other = database.CreateRegister();
+        var assessments = Enumerable.Range(0, 24).Select(_ => Assessment(system, Rules)).ToList();
+
+        var results = await Task.WhenAll(assessments.Select((a, i) => (i % 2 == 0 ? register : other).RecordAsync(a, Token)));
+
+        Assert.All(results, r => Assert.False(r.IsDuplicate));
+        var risks = await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token);
+        Assert.Equal(Rules.Order(), risks.Select(r => r.RuleId).Order());
+        Assert.Equal(Rules.Length, results.SelectMany(r => r.Entries).Count(e => e.TaskId is not null));
+        Assert.Equal(Rules.Length, results.Sum(r => r.Changes.Count));
+        foreach (var risk in risks)
+        {
+            var detail = (await register.FindRiskAsync(risk.RiskId, Token))!;
+            Assert.Equal(24, detail.Entries.Count);
+            Assert.Equal(RiskStatus.TreatmentRequested, Assert.Single(detail.History).ToStatus);
+        }
+    }
+
+    [StorageFact]
+    public async Task An_update_racing_events_of_its_system_loses_neither()
+    {
+        var system = UniqueSystem("update-race");
+        _ = await register.RecordAsync(Assessment(system, Rules), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token)).Single(r => r.RuleId == Rules[0]);
+        var other = database.CreateRegister();
+        var update = Acknowledge(risk.RiskId);
+        var events = Enumerable.Range(0, 10).Select(_ => Assessment(system, Rules)).ToList();
+
+        var recording = events.Select(e => other.RecordAsync(e, Token)).ToList();
+        var updating = register.TransitionAsync(risk.RiskId, null, update.UpdateId, r => RiskLifecycle.Apply(r, update, Criteria, At), Token);
+        await Task.WhenAll(recording);
+        var outcome = await updating;
+
+        Assert.NotNull(outcome.Applied);
+        var detail = (await register.FindRiskAsync(risk.RiskId, Token))!;
+        Assert.Equal(RiskStatus.InTreatment, detail.Risk.Status);
+        Assert.Equal(11, detail.Entries.Count);
+        Assert.Contains(detail.History, h => h.UpdateId == update.UpdateId);
+        Assert.Contains(events.Select(e => e.EventId).Append(detail.Entries[^1].EventId), id => id == detail.Risk.LastEventId);
+    }
+
+    [StorageFact]
+    public async Task The_same_update_applied_twice_changes_the_risk_once_and_writes_its_messages_once()
+    {
+        var system = UniqueSystem("update-twice");
+        _ = await register.RecordAsync(Assessment(system, Rules), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token))[0];
+        var update = Acknowledge(risk.RiskId);
+
+        var first = await register.TransitionAsync(risk.RiskId, null, update.UpdateId, r => RiskLifecycle.Apply(r, update, Criteria, At), Token);
+        var second = await database.CreateRegister().TransitionAsync(null, risk.OpenTaskId, update.UpdateId, r => RiskLifecycle.Apply(r, update, Criteria, At), Token);
+
+        Assert.False(first.IsDuplicate);
+        Assert.True(second.IsDuplicate);
+        Assert.Null(second.Applied);
+        var detail = (await register.FindRiskAsync(risk.RiskId, Token))!;
+        Assert.Equal(2, detail.History.Count);
+        Assert.Equal(risk.Version + 1, detail.Risk.Version);
+        Assert.Equal(1, await CountOutboxAsync(first.Change!.ChangeId));
+    }
+
+    [StorageFact]
+    public async Task A_refused_update_writes_nothing_and_an_unknown_risk_or_task_is_named()
+    {
+        var system = UniqueSystem("refused");
+        _ = await register.RecordAsync(Assessment(system, Rules), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token))[0];
+        var accept = Acknowledge(risk.RiskId) with { Action = TreatmentAction.Accepted };
+
+        _ = await Assert.ThrowsAsync<RiskUpdateRefusedException>(() =>
+            register.TransitionAsync(risk.RiskId, null, accept.UpdateId, r => RiskLifecycle.Apply(r, accept, Criteria, At), Token));
+        var unknownRisk = await Assert.ThrowsAsync<RiskNotFoundException>(() => register.TransitionAsync(Guid.NewGuid(), null, Guid.NewGuid(), _ => null, Token));
+        var unknownTask = await Assert.ThrowsAsync<RiskNotFoundException>(() => register.TransitionAsync(null, Guid.NewGuid(), Guid.NewGuid(), _ => null, Token));
+
+        Assert.Contains("no risk", unknownRisk.Message, StringComparison.Ordinal);
+        Assert.Contains("no risk has task", unknownTask.Message, StringComparison.Ordinal);
+        var detail = (await register.FindRiskAsync(risk.RiskId, Token))!;
+        Assert.Equal((risk.Status, risk.Version, 1), (detail.Risk.Status, detail.Risk.Version, detail.History.Count));
+    }
+
+    [StorageFact]
+    public async Task An_expired_acceptance_swept_by_two_replicas_reopens_once_with_one_task()
+    {
+        var system = UniqueSystem("expired");
+        _ = await register.RecordAsync(Assessment(system, Rules), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token))[0];
+        var accept = Acknowledge(risk.RiskId) with { Action = TreatmentAction.Accepted, AcceptedUntil = At.AddDays(10) };
+        _ = await register.TransitionAsync(risk.RiskId, null, accept.UpdateId, r => RiskLifecycle.Apply(r, accept, Criteria, At), Token);
+        var later = At.AddDays(11);
+
+        var due = await register.ReadDueRisksAsync(later, 10_000, Token);
+        Assert.Contains(due, r => r.RiskId == risk.RiskId);
+        Assert.DoesNotContain(await register.ReadDueRisksAsync(At.AddDays(9), 10_000, Token), r => r.RiskId == risk.RiskId);
+        var sweeps = await Task.WhenAll(new[] { register, database.CreateRegister(), database.CreateRegister() }.Select(replica =>
+            replica.TransitionAsync(risk.RiskId, null, null, r => RiskLifecycle.Expire(r, Criteria, later), Token)));
+
+        var applied = Assert.Single(sweeps, s => s.Applied is not null);
+        Assert.NotNull(applied.Task);
+        var detail = (await register.FindRiskAsync(risk.RiskId, Token))!;
+        Assert.Equal(RiskStatus.TreatmentRequested, detail.Risk.Status);
+        Assert.Equal(applied.Task.TaskId, detail.Risk.OpenTaskId);
+        Assert.Single(detail.History, h => h.Reason.StartsWith("acceptance expired", StringComparison.Ordinal));
+        Assert.Equal(1, await CountOutboxAsync(applied.Task.TaskId));
+        Assert.Equal(1, await CountOutboxAsync(applied.Change!.ChangeId));
+    }
+
+    [StorageFact]
+    public async Task The_outbox_returns_pending_messages_oldest_first_until_they_are_marked_published()
+    {
+        var system = UniqueSystem("outbox");
+        _ = await register.RecordAsync(Assessment(system, Rules), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token))[0];
+        var update = Acknowledge(risk.RiskId);
+        var outcome = await register.TransitionAsync(risk.RiskId, null, update.UpdateId, r => RiskLifecycle.Apply(r, update, Criteria, At), Token);
+
+        var pending = await register.ReadOutboxAsync(100_000, Token);
+        Assert.Contains(pending, m => m.MessageId == outcome.Change!.ChangeId && m.MessageType == nameof(RiskStatusChanged));
+        await register.MarkPublishedAsync(outcome.Change!.ChangeId, At, Token);
+
+        Assert.DoesNotContain(await register.ReadOutboxAsync(100_000, Token), m => m.MessageId == outcome.Change.ChangeId);
+    }
+
+    [StorageFact]
+    public async Task Migrating_a_register_recorded_before_risks_derives_them_from_the_latest_findings()
+    {
+        var system = UniqueSystem("legacy");
+        var older = Assessment(system, Rules[0]);
+        var newer = Assessment(system, Rules[0]) with { AssessedAt = older.AssessedAt.AddDays(1) };
+        newer = newer with { Entries = [newer.Entries[0] with { CreatedAt = newer.AssessedAt, Level = RiskLevel.Critical }] };
+        _ = await register.RecordAsync(older, Token);
+        _ = await register.RecordAsync(newer, Token);
+        var riskId = RiskIds.For(system, Rules[0]);
+        await using (var connection = await database.OpenAsync())
+        {
+            // What a register written before the risk tables holds: findings only.
+            _ = await connection.ExecuteAsync("DELETE FROM RiskHistory WHERE RiskId = @Id; DELETE FROM Risks WHERE RiskId = @Id; UPDATE RiskEntries SET RiskId = NULL WHERE SystemId = @System", new { Id = database.Key(riskId), System = system });
+        }
+
+        await register.MigrateAsync(Token);
+
+        var detail = (await register.FindRiskAsync(riskId, Token))!;
+        Assert.Equal((RiskLevel.Critical, newer.EventId, older.AssessedAt), (detail.Risk.Level, detail.Risk.LastEventId, detail.Risk.FirstSeenAt));
+        Assert.Equal(2, detail.Entries.Count);
+        var derived = Assert.Single(detail.History);
+        Assert.Equal("migration", derived.Actor);
+        Assert.Contains("derived from the findings", derived.Reason, StringComparison.Ordinal);
+        await register.MigrateAsync(Token);
+        Assert.Single((await register.FindRiskAsync(riskId, Token))!.History);
+    }
+
+    private static readonly Core.Rules.RiskCriteria Criteria = Core.Rules.RuleSetLoader.Load(Support.RepositoryRoot.Rules).Criteria;
+
+    private static RiskTreatmentUpdated Acknowledge(Guid riskId) => new()
+    {
+        UpdateId = Guid.NewGuid(),
+        RiskId = riskId,
+        Action = TreatmentAction.Acknowledged,
+        Actor = "owner@example.com",
+        OccurredAt = At,
+    };
+
+    private async Task<int> CountOutboxAsync(Guid messageId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM Outbox WHERE MessageId = @Id", new { Id = database.Key(messageId) });
+    }
+}
