@@ -20,6 +20,43 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 {
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.Sqlite.";
 
+    private const string WalJournalSql = "PRAGMA journal_mode = WAL;";
+
+    private const string SelectPayloadSql = """
+        SELECT Payload FROM Assessments WHERE EventId = @EventId;
+        """;
+
+    private const string SelectEntriesOfEventSql = """
+        SELECT Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+               Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+        FROM RiskEntries
+        WHERE EventId = @EventId
+        ORDER BY CreatedAt, RuleId;
+        """;
+
+    private const string SelectAssessmentSql = """
+        SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount
+        FROM Assessments
+        WHERE EventId = @EventId;
+        """;
+
+    private const string SelectEntriesSql = """
+        SELECT Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
+               Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
+        FROM RiskEntries
+        WHERE (@SystemId IS NULL OR SystemId = @SystemId)
+          AND (@MinimumRank IS NULL OR LevelRank >= @MinimumRank)
+          AND (@EventId IS NULL OR EventId = @EventId)
+        ORDER BY CreatedAt, RuleId, Id
+        LIMIT @Limit;
+        """;
+
+    private const string InsertRuleSetIfAbsentSql = """
+        INSERT INTO RuleSetVersions (Hash, Version, Content, ActivatedAt)
+        VALUES (@Hash, @Version, @Content, @ActivatedAt)
+        ON CONFLICT (Hash) DO NOTHING;
+        """;
+
     // SQLite extended result codes for key violations; other constraints (CHECK, NOT NULL, FOREIGN KEY) are real errors.
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
@@ -50,10 +87,9 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     {
         // WAL lets readers run beside the one writer. The mode is stored in the file, and it cannot be
         // changed inside a transaction, so it is set here rather than in a script.
-        const string sql = "PRAGMA journal_mode = WAL;";
         await using var connection = CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        _ = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        _ = await connection.ExecuteScalarAsync<string>(new CommandDefinition(WalJournalSql, cancellationToken: cancellationToken));
     }
 
     // Microsoft.Data.Sqlite begins a Serializable transaction with BEGIN IMMEDIATE: the write lock is taken
@@ -63,11 +99,8 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
     protected override async Task<string?> ReadPayloadAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT Payload FROM Assessments WHERE EventId = @EventId;
-            """;
         return await connection.QuerySingleOrDefaultAsync<string>(
-            new CommandDefinition(sql, new { EventId = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(SelectPayloadSql, new { EventId = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken));
     }
 
     private const string InsertAssessmentSql = """
@@ -99,27 +132,15 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
     protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-                   Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
-            FROM RiskEntries
-            WHERE EventId = @EventId
-            ORDER BY CreatedAt, RuleId;
-            """;
         var rows = await connection.QueryAsync<EntryRow>(
-            new CommandDefinition(sql, new { EventId = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(SelectEntriesOfEventSql, new { EventId = RegisterValues.FormatGuid(eventId) }, transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(row => row.ToRecord())];
     }
 
     protected override async Task<AssessmentRecord?> ReadAssessmentAsync(DbConnection connection, Guid eventId, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT EventId, SystemId, ChangeType, OccurredAt, AssessedAt, RuleSetVersion, RuleSetHash, Payload, FindingCount
-            FROM Assessments
-            WHERE EventId = @EventId;
-            """;
         var row = await connection.QuerySingleOrDefaultAsync<AssessmentRow>(
-            new CommandDefinition(sql, new { EventId = RegisterValues.FormatGuid(eventId) }, cancellationToken: cancellationToken));
+            new CommandDefinition(SelectAssessmentSql, new { EventId = RegisterValues.FormatGuid(eventId) }, cancellationToken: cancellationToken));
         if (row is null)
         {
             return null;
@@ -131,16 +152,6 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
     protected override async Task<IReadOnlyList<RiskEntryRecord>> ReadEntriesAsync(DbConnection connection, RegisterQuery query, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT Id, EventId, RiskId, SystemId, RuleId, Category, Title, Rationale, Likelihood, Impact, Score,
-                   Level, Treatment, Controls, Nist, MitDomain, Guidance, Status, TaskId, DueBy, RuleSetVersion, RuleSetHash, CreatedAt
-            FROM RiskEntries
-            WHERE (@SystemId IS NULL OR SystemId = @SystemId)
-              AND (@MinimumRank IS NULL OR LevelRank >= @MinimumRank)
-              AND (@EventId IS NULL OR EventId = @EventId)
-            ORDER BY CreatedAt, RuleId, Id
-            LIMIT @Limit;
-            """;
         var parameters = new
         {
             query.SystemId,
@@ -148,17 +159,12 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             EventId = query.EventId is { } eventId ? RegisterValues.FormatGuid(eventId) : null,
             query.Limit,
         };
-        var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(SelectEntriesSql, parameters, cancellationToken: cancellationToken));
         return [.. rows.Select(row => row.ToRecord())];
     }
 
     protected override async Task InsertRuleSetIfAbsentAsync(DbConnection connection, RuleSetArchive ruleSet, CancellationToken cancellationToken)
     {
-        const string sql = """
-            INSERT INTO RuleSetVersions (Hash, Version, Content, ActivatedAt)
-            VALUES (@Hash, @Version, @Content, @ActivatedAt)
-            ON CONFLICT (Hash) DO NOTHING;
-            """;
         var parameters = new
         {
             ruleSet.Hash,
@@ -166,7 +172,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
             ruleSet.Content,
             ActivatedAt = RegisterValues.FormatTimestamp(ruleSet.ActivatedAt),
         };
-        _ = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        _ = await connection.ExecuteAsync(new CommandDefinition(InsertRuleSetIfAbsentSql, parameters, cancellationToken: cancellationToken));
     }
 
     protected override async Task PingAsync(DbConnection connection, CancellationToken cancellationToken) =>
