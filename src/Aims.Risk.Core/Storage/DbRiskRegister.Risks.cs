@@ -148,20 +148,22 @@ public abstract partial class DbRiskRegister
         DbTransaction transaction,
         AssessmentRecord assessment,
         Func<AssessmentRecord, Task> insertAssessment,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IRiskWrites? writes = null)
     {
         ArgumentNullException.ThrowIfNull(insertAssessment);
-        var risks = await ReadRisksOfSystemAsync(connection, transaction, assessment.SystemId, cancellationToken);
+        writes ??= new DapperRiskWrites(this, connection, transaction);
+        var risks = await writes.ReadRisksOfSystemAsync(assessment.SystemId, cancellationToken);
         var plan = RiskReconciler.Reconcile(assessment, risks);
         await insertAssessment(assessment with { Entries = plan.Entries });
         foreach (var risk in plan.Inserted)
         {
-            await InsertRiskAsync(connection, transaction, risk, cancellationToken);
+            await writes.InsertRiskAsync(risk, cancellationToken);
         }
 
         foreach (var (risk, readVersion) in plan.Updated)
         {
-            if (!await UpdateRiskAsync(connection, transaction, risk, readVersion, cancellationToken))
+            if (!await writes.UpdateRiskAsync(risk, readVersion, cancellationToken))
             {
                 throw new RiskConcurrencyException($"risk {risk.RiskId} changed while event {assessment.EventId} was being recorded");
             }
@@ -169,7 +171,7 @@ public abstract partial class DbRiskRegister
 
         foreach (var history in plan.History)
         {
-            await InsertHistoryAsync(connection, transaction, history, cancellationToken);
+            await writes.InsertHistoryAsync(history, cancellationToken);
         }
 
         return new RecordResult(IsDuplicate: false, plan.Entries, plan.Changes);
@@ -322,6 +324,22 @@ public abstract partial class DbRiskRegister
 
         await transaction.CommitAsync(cancellationToken);
         return new TransitionOutcome(transition, IsDuplicate: false, change, newTask);
+    }
+
+    /// <summary>The dialect's statements, one command each, inside the caller's transaction.</summary>
+    private sealed class DapperRiskWrites(DbRiskRegister register, DbConnection connection, DbTransaction transaction) : IRiskWrites
+    {
+        public Task<IReadOnlyList<RiskRecord>> ReadRisksOfSystemAsync(string systemId, CancellationToken cancellationToken) =>
+            register.ReadRisksOfSystemAsync(connection, transaction, systemId, cancellationToken);
+
+        public Task InsertRiskAsync(RiskRecord risk, CancellationToken cancellationToken) =>
+            register.InsertRiskAsync(connection, transaction, risk, cancellationToken);
+
+        public Task<bool> UpdateRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
+            register.UpdateRiskAsync(connection, transaction, risk, readVersion, cancellationToken);
+
+        public Task InsertHistoryAsync(RiskHistoryRecord history, CancellationToken cancellationToken) =>
+            register.InsertHistoryAsync(connection, transaction, history, cancellationToken);
     }
 
     private static OutboxMessage Outbox<T>(Guid messageId, T message, DateTimeOffset at) => new()

@@ -236,7 +236,8 @@ public sealed partial class SqliteRiskRegister
                     statements.Insert(reconciled);
                     return Task.CompletedTask;
                 },
-                cancellationToken);
+                cancellationToken,
+                statements);
         }
 
         if (!string.Equals(storedPayload, assessment.Payload, StringComparison.Ordinal))
@@ -254,20 +255,30 @@ public sealed partial class SqliteRiskRegister
     /// The statements of a batch, prepared once and run for every record: compiling SQLite statements again
     /// for each record and entry was most of the writer's time.
     /// </summary>
-    private sealed class BatchStatements : IDisposable
+    private sealed class BatchStatements : IDisposable, IRiskWrites
     {
         private static readonly PropertyInfo[] AssessmentColumns = typeof(AssessmentRow).GetProperties();
         private static readonly PropertyInfo[] EntryColumns = typeof(EntryRow).GetProperties();
+        private static readonly PropertyInfo[] RiskColumns = typeof(RiskRow).GetProperties();
+        private static readonly PropertyInfo[] HistoryColumns = typeof(HistoryRow).GetProperties();
 
         private readonly SqliteCommand _readPayload;
         private readonly SqliteCommand _insertAssessment;
         private readonly SqliteCommand _insertEntry;
+        private readonly SqliteCommand _readRisks;
+        private readonly SqliteCommand _insertRisk;
+        private readonly SqliteCommand _updateRisk;
+        private readonly SqliteCommand _insertHistory;
 
         public BatchStatements(SqliteConnection connection, SqliteTransaction transaction)
         {
             _readPayload = Command(connection, transaction, "SELECT Payload FROM Assessments WHERE EventId = @EventId;", ["EventId"]);
             _insertAssessment = Command(connection, transaction, InsertAssessmentSql, AssessmentColumns.Select(c => c.Name));
             _insertEntry = Command(connection, transaction, InsertEntrySql, EntryColumns.Select(c => c.Name));
+            _readRisks = Command(connection, transaction, SelectRisksOfSystemSql, ["SystemId"]);
+            _insertRisk = Command(connection, transaction, InsertRiskSql, RiskColumns.Select(c => c.Name));
+            _updateRisk = Command(connection, transaction, UpdateRiskSql, RiskColumns.Select(c => c.Name));
+            _insertHistory = Command(connection, transaction, InsertHistorySql, HistoryColumns.Select(c => c.Name));
             Savepoint = Command(connection, transaction, "SAVEPOINT record;", []);
             Release = Command(connection, transaction, "RELEASE record;", []);
             RollbackToSavepoint = Command(connection, transaction, "ROLLBACK TO record;", []);
@@ -294,9 +305,43 @@ public sealed partial class SqliteRiskRegister
             }
         }
 
+        public Task<IReadOnlyList<RiskRecord>> ReadRisksOfSystemAsync(string systemId, CancellationToken cancellationToken)
+        {
+            _readRisks.Parameters[0].Value = systemId;
+            var risks = new List<RiskRecord>();
+            using (var reader = _readRisks.ExecuteReader())
+            {
+                var parse = reader.GetRowParser<RiskRow>();
+                while (reader.Read())
+                {
+                    risks.Add(parse(reader).ToRecord());
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<RiskRecord>>(risks);
+        }
+
+        public Task InsertRiskAsync(RiskRecord risk, CancellationToken cancellationToken)
+        {
+            Run(_insertRisk, RiskColumns, RiskRow.From(risk, readVersion: 0));
+            return Task.CompletedTask;
+        }
+
+        public Task<bool> UpdateRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken)
+        {
+            Bind(_updateRisk, RiskColumns, RiskRow.From(risk, readVersion));
+            return Task.FromResult(_updateRisk.ExecuteNonQuery() == 1);
+        }
+
+        public Task InsertHistoryAsync(RiskHistoryRecord history, CancellationToken cancellationToken)
+        {
+            Run(_insertHistory, HistoryColumns, HistoryRow.From(history));
+            return Task.CompletedTask;
+        }
+
         public void Dispose()
         {
-            foreach (var command in new[] { _readPayload, _insertAssessment, _insertEntry, Savepoint, Release, RollbackToSavepoint })
+            foreach (var command in new[] { _readPayload, _insertAssessment, _insertEntry, _readRisks, _insertRisk, _updateRisk, _insertHistory, Savepoint, Release, RollbackToSavepoint })
             {
                 command.Dispose();
             }
@@ -305,12 +350,16 @@ public sealed partial class SqliteRiskRegister
         /// <summary>Binds each column to the parameter of its name, whatever order reflection lists the properties in.</summary>
         private static void Run(SqliteCommand command, PropertyInfo[] columns, object row)
         {
+            Bind(command, columns, row);
+            _ = command.ExecuteNonQuery();
+        }
+
+        private static void Bind(SqliteCommand command, PropertyInfo[] columns, object row)
+        {
             foreach (var column in columns)
             {
                 command.Parameters["@" + column.Name].Value = column.GetValue(row) ?? DBNull.Value;
             }
-
-            _ = command.ExecuteNonQuery();
         }
 
 #pragma warning disable CA2100 // Only this class's constant SQL.
