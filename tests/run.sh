@@ -10,6 +10,8 @@
 #   2. a Docker engine that answers: the tests start their own broker with Testcontainers;
 #   3. Debian's rabbitmq-server, installed with apt-get when missing (as root, or through sudo) and started here.
 # A broker this script starts is left running: the next run finds it at once. `rabbitmqctl stop` stops it.
+# The report's browser tests need Chromium: Debian's chromium is installed when missing (as root, or through sudo);
+# without either, or when apt-get fails, those tests are skipped with the reason. AIMS_RISK_CHROMIUM names another one.
 #
 # AIMS_RISK_TEST_RESULTS: folder for the TRX files (default tests/TestResults; emptied at each run).
 # AIMS_RISK_TEST_BROKER_WAIT: seconds to wait for a started broker (default 120).
@@ -29,6 +31,22 @@ broker_wait=${AIMS_RISK_TEST_BROKER_WAIT:-120}
 script_name=run.sh
 # shellcheck source=../deploy/local-broker.sh
 . "$root/deploy/local-broker.sh"
+
+# Debian's chromium for the report's browser tests; never fatal: the tests skip, saying why, without a browser.
+ensure_chromium() {
+  if [ -n "${AIMS_RISK_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    say "no chromium, and installing it needs root or sudo: the browser tests will be skipped"
+    return 0
+  fi
+  say "installing Debian's chromium for the browser tests"
+  { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >/dev/null \
+    || say "installing chromium failed: the browser tests will be skipped"
+}
+
+ensure_chromium
 
 if broker_answers; then
   say "using the RabbitMQ broker on $host:$port"

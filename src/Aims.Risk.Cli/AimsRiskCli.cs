@@ -29,6 +29,7 @@ public static class AimsRiskCli
             RisksCommand.Create(context),
             SoaCommand.Create(context),
             ReassessCommand.Create(context),
+            ReportCommand.Create(context),
             DbCommand.Create(context),
             CatalogCommand.Create(context),
         };

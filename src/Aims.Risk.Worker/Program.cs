@@ -22,6 +22,7 @@ try
     app = builder.Build();
     app.MapRiskHealthEndpoints();
     app.MapRiskIntake();
+    app.MapRiskReport();
     await app.RunAsync();
 }
 #pragma warning disable CA1031 // The last resort: whatever stopped the worker is reported in one line.

@@ -8,6 +8,7 @@ using Aims.Risk.Benchmarks;
 //   probe-rules     the growth with rule count explained: N distinct compiled rules against the pack's 50 repeated to N
 //   rules-diff [--systems N] [--rounds N]   rules diff over a SQLite register of N systems (default 100,000)
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
+//   report [--systems N] [--risks-per-system M]   the HTML report of a register of N × M risks (default 10,000 × 20)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -21,6 +22,9 @@ return args.FirstOrDefault() switch
         Option("--rounds") is { } rounds ? int.Parse(rounds, CultureInfo.InvariantCulture) : 3),
     "bench-register" => Suites.RunRegister(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
+    "report" => await ReportScale.RunAsync(
+        Option("--systems") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 10_000,
+        Option("--risks-per-system") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 20),
     "e2e" => await EndToEnd.RunAsync(
         quick,
         Option("--worker") ?? throw new ArgumentException("e2e needs --worker <path of Aims.Risk.Worker.dll>"),
@@ -31,6 +35,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N]");
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M]");
     return 2;
 }

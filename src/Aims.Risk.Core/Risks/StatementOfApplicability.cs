@@ -14,18 +14,35 @@ public static class StatementOfApplicability
     /// <summary>The status of a control that no open risk needs.</summary>
     public const string NotRequired = "Not required";
 
-    public static IReadOnlyList<SoaLine> Build(IReadOnlyList<RiskRecord> risks)
+    /// <param name="risks">The risks; the open ones count.</param>
+    /// <param name="namedAtMost">Risks named in a justification, the highest levels first; the rest are counted. Null names all.</param>
+    public static IReadOnlyList<SoaLine> Build(IReadOnlyList<RiskRecord> risks, int? namedAtMost = null)
     {
         ArgumentNullException.ThrowIfNull(risks);
-        var open = risks.Where(r => r.IsOpen).ToList();
+        // One sort and one pass over the risks, not one of each per control: the report builds this for 200,000 risks.
+        var open = risks.Where(r => r.IsOpen)
+            .OrderByDescending(r => r.Level).ThenBy(r => r.SystemId, StringComparer.Ordinal).ThenBy(r => r.RuleId, StringComparer.Ordinal);
+        var byControl = new Dictionary<string, List<RiskRecord>>(StringComparer.Ordinal);
+        foreach (var risk in open)
+        {
+            for (var i = 0; i < risk.Controls.Count; i++)
+            {
+                var control = risk.Controls[i];
+                var list = byControl.TryGetValue(control, out var found) ? found : byControl[control] = [];
+                if (list.Count == 0 || !ReferenceEquals(list[^1], risk))
+                {
+                    list.Add(risk);
+                }
+            }
+        }
+
         return [.. ReferenceData.AnnexAControls.Order(ControlOrder.Instance).Select(control =>
         {
-            var needing = open.Where(r => r.Controls.Contains(control, StringComparer.Ordinal))
-                .OrderByDescending(r => r.Level).ThenBy(r => r.SystemId, StringComparer.Ordinal).ThenBy(r => r.RuleId, StringComparer.Ordinal)
-                .ToList();
+            var needing = byControl.GetValueOrDefault(control) ?? [];
             var justification = needing.Count == 0
                 ? "no identified risk requires it"
-                : string.Join("; ", needing.Select(r => $"{r.RuleId} on {r.SystemId} ({r.Level}, {r.Status}, risk {r.RiskId})"));
+                : string.Join("; ", needing.Take(namedAtMost ?? int.MaxValue).Select(r => $"{r.RuleId} on {r.SystemId} ({r.Level}, {r.Status}, risk {r.RiskId})"))
+                  + (needing.Count > namedAtMost ? $"; and {needing.Count - namedAtMost} more" : "");
             return new SoaLine(control, ReferenceData.AnnexATitles[control], needing.Count > 0, justification, Implementation(needing), [.. needing.Select(r => r.RiskId)]);
         })];
     }

@@ -1,0 +1,8 @@
+namespace Aims.Risk.Cli.Reports;
+
+internal enum SheetCellKind
+{
+    Empty,
+    Text,
+    Number,
+}
