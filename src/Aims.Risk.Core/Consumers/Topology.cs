@@ -1,6 +1,6 @@
 namespace Aims.Risk.Core.Consumers;
 
-/// <summary>The broker names of DESIGN.md: a contract with publishers and risk owners.</summary>
+/// <summary>The broker names of docs/contracts.md: a contract with publishers and risk owners.</summary>
 public static class Topology
 {
     /// <summary>The input queue, and the fanout exchange of the same name bound to it.</summary>

@@ -214,6 +214,6 @@ public static partial class AiSystemChangedReader
         _ when message.Contains("System.Int32", StringComparison.Ordinal) => "a whole number",
         _ when message.Contains("System.Double", StringComparison.Ordinal) => "a number",
         _ when message.Contains("System.String", StringComparison.Ordinal) => "a string",
-        _ => "a value of the type DESIGN.md gives",
+        _ => "a value of the type the contract gives (docs/contracts.md)",
     };
 }

@@ -18,7 +18,7 @@ public static partial class RuleSetLoader
 {
     public const string ManifestFile = "manifest.json";
 
-    /// <summary>The categories of DESIGN.md; each workflow is one of them.</summary>
+    /// <summary>The categories of the rule format (docs/rules.md); each workflow is one of them.</summary>
     public static readonly IReadOnlyList<string> Categories = ["ethics", "security", "privacy", "robustness"];
 
     private const int MaxFileBytes = BoundedFile.MaxBytes;
