@@ -15,7 +15,7 @@ public static class AcceptedContentTypes
     public const string MassTransitEnvelope = "application/vnd.masstransit+json";
 
     /// <summary>Every media type accepted; a new one is added here and given a deserializer in the bus registration.</summary>
-    public static IReadOnlyList<string> MediaTypes { get; } = [Json, MassTransitEnvelope];
+    public static IReadOnlyList<string> MediaTypes { get; } = [Json, MassTransitEnvelope, Events.CloudEventReader.StructuredMediaType];
 
     /// <summary>Null when a message with this content type may be read; otherwise the reason it is refused.</summary>
     public static string? Refusal(string? contentType)

@@ -78,7 +78,9 @@ public sealed class ReassessmentEndToEndTests(RabbitMqFixture broker)
         manifest["version"] = "9.1.0";
         File.WriteAllText(Path.Combine(rules, RuleSetLoader.ManifestFile), manifest.ToJsonString());
         var candidate = RuleSetLoader.Load(rules);
-        var expected = changes.Where(c => new RiskEvaluator(TimeProvider.System).Evaluate(c, candidate).Findings.Any(f => f.RuleId == "SEC-900")).Select(c => c.System.Id).Order().ToList();
+        // Two examples may describe one system (its latest input is re-assessed): count systems, not files.
+        var expected = changes.Where(c => new RiskEvaluator(TimeProvider.System).Evaluate(c, candidate).Findings.Any(f => f.RuleId == "SEC-900")).Select(c => c.System.Id).Distinct().Order().ToList();
+        var systems = changes.Select(c => c.System.Id).Distinct().Count();
         Assert.NotEmpty(expected);
 
         var provider = worker.Services.GetRequiredService<RuleSetProvider>();
@@ -88,7 +90,7 @@ public sealed class ReassessmentEndToEndTests(RabbitMqFixture broker)
                 .SingleOrDefault(r => r.RunKey == ReassessmentIds.ActivationKey(candidate.Hash) && r.FinishedAt is not null),
             async () => string.Join("; ", await worker.Register.ReadReassessmentsAsync(false, 100, default)));
 
-        Assert.Equal((changes.Count, changes.Count, expected.Count, 0, 0), (run.Systems, run.Done, run.Opened, run.Resolved, run.Changed));
+        Assert.Equal((systems, systems, expected.Count, 0, 0), (run.Systems, run.Done, run.Opened, run.Resolved, run.Changed));
         var newTasks = (await Take(channel, tasks, expected.Count)).Select(m => JsonSerializer.Deserialize<RiskTreatmentRequested>(m.Body.Span, ContractJson.Options)!).ToList();
         var newStatuses = (await Take(channel, statuses, expected.Count)).Select(m => JsonSerializer.Deserialize<RiskStatusChanged>(m.Body.Span, ContractJson.Options)!).ToList();
         Assert.Equal(expected, newTasks.Select(t => t.SystemId).Order());
