@@ -164,9 +164,12 @@ public sealed class WorkerProcess : IAsyncDisposable
         HealthResponse? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process is { HasExited: true })
+            if (_process is { HasExited: true } exited)
             {
-                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}; log: {LogTail()}");
+                // Without a timeout, WaitForExit also waits for the redirected output to be read to its end: the last
+                // line (the reason a worker stops) is in the log before it is quoted.
+                exited.WaitForExit();
+                throw new InvalidOperationException($"{Name} exited with {exited.ExitCode}; log: {LogTail()}");
             }
 
             last = await ReadyAsync() ?? last;
