@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using MassTransit;
 
@@ -11,27 +10,5 @@ namespace Aims.Risk.Core.Consumers;
 /// the contract's, so MassTransit-enveloped <c>AiSystemChanged</c> messages reach this consumer too.
 /// </summary>
 [MessageUrn("Aims.Risk.Contracts:AiSystemChanged")]
-[JsonConverter(typeof(Converter))]
-public sealed record AiSystemChangedBody
-{
-    private static readonly AiSystemChangedBody Instance = new();
-
-    /// <summary>Accepts any JSON value without reading it; the consumer reads the raw body.</summary>
-    internal sealed class Converter : JsonConverter<AiSystemChangedBody>
-    {
-        public override bool HandleNull => true;
-
-        public override AiSystemChangedBody Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            reader.Skip();
-            return Instance;
-        }
-
-        public override void Write(Utf8JsonWriter writer, AiSystemChangedBody value, JsonSerializerOptions options)
-        {
-            ArgumentNullException.ThrowIfNull(writer);
-            writer.WriteStartObject();
-            writer.WriteEndObject();
-        }
-    }
-}
+[JsonConverter(typeof(UnreadBodyConverter<AiSystemChangedBody>))]
+public sealed record AiSystemChangedBody;
