@@ -40,7 +40,9 @@ public static class Extensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RiskSweepService>();
-        services.AddHostedService<UnroutedTasksTopology>();
+        // Before the bus's hosted service, so the outbound exchanges exist when the bus starts.
+        services.AddSingleton<OutboundTopology>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboundTopology>());
         services.AddOptions<ReassessmentOptions>().BindConfiguration(ReassessmentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Reassessor>();
         services.AddSingleton<ReassessmentMetrics>();
@@ -94,6 +96,7 @@ public static class Extensions
             // No outbound call to any vendor: MassTransit would otherwise report usage to its publisher.
             bus.DisableUsageTelemetry();
             bus.AddConsumer<ReassessSystemConsumer, ReassessSystemConsumerDefinition>();
+            bus.AddReceiveEndpointObserver(sp => sp.GetRequiredService<OutboundTopology>());
             bus.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = "broker";
@@ -117,7 +120,13 @@ public static class Extensions
                 // Treatment tasks: plain JSON to the topic exchange, routing key category.level, message_id = taskId.
                 cfg.AddRawJsonSerializer(RawSerializerOptions.CopyHeaders);
                 cfg.Message<RiskTreatmentRequested>(m => m.SetEntityName(Topology.TasksExchange));
-                cfg.Publish<RiskTreatmentRequested>(p => p.ExchangeType = "topic");
+                cfg.Publish<RiskTreatmentRequested>(p =>
+                {
+                    p.ExchangeType = "topic";
+
+                    // Declared by OutboundTopology, not on the first publish of each channel (see there why).
+                    p.Exclude = true;
+                });
                 cfg.Send<RiskTreatmentRequested>(s =>
                 {
                     s.UseSerializer("application/json");
@@ -126,15 +135,16 @@ public static class Extensions
 
                 // Status events: plain JSON to the topic exchange, routing key category.status, message_id = changeId.
                 cfg.Message<RiskStatusChanged>(m => m.SetEntityName(Topology.RiskEventsExchange));
-                cfg.Publish<RiskStatusChanged>(p => p.ExchangeType = "topic");
+                cfg.Publish<RiskStatusChanged>(p =>
+                {
+                    p.ExchangeType = "topic";
+                    p.Exclude = true;
+                });
                 cfg.Send<RiskStatusChanged>(s =>
                 {
                     s.UseSerializer("application/json");
                     s.UseRoutingKeyFormatter(c => c.Message.RoutingKey());
                 });
-
-                // Declare the publish exchanges at start, so subscribers can bind before the first message.
-                cfg.DeployPublishTopology = true;
 
                 cfg.ReceiveEndpoint(Topology.InputQueue, e =>
                 {

@@ -23,7 +23,9 @@ public sealed class BrokerRestartTests(RabbitMqFixture broker, ITestOutputHelper
         var stream = EventBatch.Create(1_500);
         var before = stream.Events.Take(1_000).ToList();
         var audit = new RegisterAudit(database);
-        await using var worker = await WorkerProcess.StartAsync("worker", broker, virtualHost, $"Data Source={database}", folder.Path);
+        await using var worker = await WorkerProcess.StartAsync(
+            "worker", broker, virtualHost, $"Data Source={database}", folder.Path,
+            new Dictionary<string, string> { ["Logging__LogLevel__MassTransit.ReceiveTransport"] = "Warning" }); // retries and their causes, in the log kept on failure
         await using var tasks = await TaskCollector.BindAsync(virtualHost);
 
         var elapsed = Stopwatch.StartNew();
