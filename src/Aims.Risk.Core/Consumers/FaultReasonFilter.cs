@@ -49,7 +49,7 @@ public sealed partial class FaultReasonFilter(ILogger<FaultReasonFilter> logger)
     }
 
     /// <summary>The store's own words where they name no host or path: SQLite's result text, SQL Server's error number.</summary>
-    private static string Store(Exception exception) => exception switch
+    internal static string Store(Exception exception) => exception switch
     {
         SqliteException sqlite => $"SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message.Split('\'', 3) switch { [_, var text, _] => text, _ => "see the worker's log" }}",
         SqlException sql => $"SQL Server error {sql.Number}",
