@@ -163,10 +163,10 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
         var (conflicting, conflictId) = RiskyEvent();
         var cases = new List<(byte[] Body, string? ContentType, string Reason)>
         {
-            (Encoding.UTF8.GetBytes("garbage, not json"), "application/json", "invalid start of a value"),
+            (Encoding.UTF8.GetBytes("garbage, not json"), "application/json", "invalid JSON at line 1, column 1: unexpected 'garbage'"),
             ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], null, "not valid UTF-8"),
             (Encoding.UTF8.GetBytes("{\"eventId\": \"" + Guid.NewGuid()), "application/json", "invalid JSON"),
-            (Patched(e => e.Remove("eventId")), "application/json", "missing required properties including: 'eventId'"),
+            (Patched(e => e.Remove("eventId")), "application/json", "missing required properties: 'eventId'"),
             (Patched(e => e["changeType"] = "ModelExploded"), "application/json", "$.changeType: wrong value or type; expected one of"),
             (Patched(e => e["system"] = null), null, "system"),
             (Patched(e => e["system"]!["id"] = ""), "application/json", "system.id: is required"),

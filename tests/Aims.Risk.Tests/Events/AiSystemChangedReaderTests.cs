@@ -51,7 +51,7 @@ public sealed class AiSystemChangedReaderTests
     }
 
     [Theory]
-    [InlineData("eventId", null, "missing required properties including: 'eventId'")]
+    [InlineData("eventId", null, "missing required properties: 'eventId'")]
     [InlineData("occurredAt", null, "'occurredAt'")]
     [InlineData("source", null, "'source'")]
     [InlineData("changeType", null, "'changeType'")]
