@@ -5,7 +5,7 @@ using Aims.Risk.Core.RuleChanges;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -138,25 +138,12 @@ public static class RuleDiffBenchmark
     /// <summary>The shipped pack with the threshold raised to High and a new rule on public systems, under a new version.</summary>
     private static RuleSet Candidate(string folder)
     {
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json"))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
+        ShippedRulePack.CopyTo(folder);
         var criteria = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "criteria.json")))!;
         criteria["acceptanceThreshold"] = "High";
         File.WriteAllText(Path.Combine(folder, "criteria.json"), criteria.ToJsonString());
-        var security = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "security.json")))!;
-        var rule = security["Rules"]![0]!.DeepClone();
-        rule["RuleName"] = "SEC-900";
-        rule["Expression"] = "change.System.Exposure == \"Public\"";
-        rule["Properties"]!["scope"] = "system";
-        rule["Properties"]!["rationale"] = "the system is public";
-        security["Rules"]!.AsArray().Add(rule);
-        File.WriteAllText(Path.Combine(folder, "security.json"), security.ToJsonString());
+        ShippedRulePack.AddPublicSystemsRule(folder, "9.0.0");
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RuleSetLoader.ManifestFile)))!;
-        manifest["version"] = "9.0.0";
         manifest.AsObject().Remove("changelog");
         File.WriteAllText(Path.Combine(folder, RuleSetLoader.ManifestFile), manifest.ToJsonString());
         return RuleSetLoader.Load(folder);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.IntegrationTests.Worker;
 
@@ -17,7 +18,7 @@ public static class BadInputCorpus
     /// <summary>A valid event with a fresh id: the base every case changes.</summary>
     public static JsonObject Valid(Guid eventId)
     {
-        var json = JsonNode.Parse(Repository.Example("credit-scoring.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("credit-scoring.json"))!.AsObject();
         json["eventId"] = eventId.ToString();
         return json;
     }

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aims.Risk.Tests.Events;

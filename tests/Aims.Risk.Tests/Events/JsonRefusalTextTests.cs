@@ -1,7 +1,7 @@
 using System.Text;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Risks;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aims.Risk.Tests.Events;

@@ -1,6 +1,7 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 

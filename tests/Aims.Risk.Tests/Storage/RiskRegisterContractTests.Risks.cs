@@ -1,6 +1,7 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Dapper;
 using static Aims.Risk.Tests.Storage.RegisterBuilders;
 
@@ -200,7 +201,7 @@ public abstract partial class RiskRegisterContractTests
         Assert.Single((await register.FindRiskAsync(riskId, Token))!.History);
     }
 
-    private static readonly Core.Rules.RiskCriteria Criteria = Core.Rules.RuleSetLoader.Load(Support.RepositoryRoot.Rules).Criteria;
+    private static readonly Core.Rules.RiskCriteria Criteria = Core.Rules.RuleSetLoader.Load(RepositoryRoot.Rules).Criteria;
 
     private static RiskTreatmentUpdated Acknowledge(Guid riskId) => new()
     {
