@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Risks;
@@ -22,6 +23,9 @@ public static class ImpactAssessmentEvidence
     public const string IdAttribute = "impactAssessmentId";
 
     private static readonly string ReadsCompleted = $"Attributes[\"{CompletedAttribute}\"]";
+
+    /// <summary>Per rule set, the rules that read the attribute: found once, since every event asks.</summary>
+    private static readonly ConditionalWeakTable<RuleSet, HashSet<string>> Readers = new();
 
     /// <summary>
     /// Whether the assessment assesses the intended use the event declares: the same system and the same purpose, with
@@ -74,7 +78,8 @@ public static class ImpactAssessmentEvidence
             return false;
         }
 
-        return ruleSet.Rules.Any(r => ReadsEvidence(r) && assessment.Findings.Any(f => f.RuleId == r.Definition.Id));
+        var readers = Readers.GetValue(ruleSet, rules => [.. rules.Rules.Where(ReadsEvidence).Select(r => r.Definition.Id)]);
+        return readers.Count > 0 && assessment.Findings.Any(f => readers.Contains(f.RuleId));
     }
 
     /// <summary>Whether a rule's expression reads the attribute <c>impactAssessmentCompleted</c>.</summary>
