@@ -84,7 +84,7 @@ public sealed class StartupFailureTests(RabbitMqFixture broker, ITestOutputHelpe
         start.Environment["RabbitMq__Host"] = "localhost";
         start.Environment["RabbitMq__Port"] = WorkerProcess.FreePort().ToString(CultureInfo.InvariantCulture); // nothing listens there
         start.Environment["ConnectionStrings__RiskRegister"] = $"Data Source={folder.File("register.db")}";
-        start.Environment["Rules__Path"] = Repository.Rules;
+        start.Environment["Rules__Path"] = RepositoryRoot.Rules;
         start.Environment["Rules__Watch"] = "false";
         start.Environment["Health__Port"] = port.ToString(CultureInfo.InvariantCulture);
 
