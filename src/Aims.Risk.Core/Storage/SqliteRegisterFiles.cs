@@ -173,7 +173,6 @@ internal sealed partial class SqliteRegisterFiles : IDisposable
 
     private static FileIdentity? IdentityOf(FileFacts facts) => facts.Exists ? facts.Identity : null;
 
-
     private RegisterFileProblem? FilesProblem(Probed files)
     {
         if (_opened is null)
