@@ -63,4 +63,71 @@ public sealed class StartupFailureTests(RabbitMqFixture broker, ITestOutputHelpe
 
         folder.Keep = false;
     }
+
+    /// <summary>
+    /// No broker listens where the worker looks: it waits for one (the bus retries), and meanwhile its health endpoints
+    /// answer: live, and not ready with the broker's reason. Before, the HTTP server started only once the bus had.
+    /// </summary>
+    [Fact]
+    public async Task While_no_broker_answers_at_start_the_worker_is_live_and_says_why_it_is_not_ready()
+    {
+        using var folder = new TempFolder("no-broker");
+        var port = WorkerProcess.FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder.Path,
+        };
+        start.ArgumentList.Add(WorkerProcess.WorkerDll);
+        start.Environment["RabbitMq__Host"] = "localhost";
+        start.Environment["RabbitMq__Port"] = WorkerProcess.FreePort().ToString(CultureInfo.InvariantCulture); // nothing listens there
+        start.Environment["ConnectionStrings__RiskRegister"] = $"Data Source={folder.File("register.db")}";
+        start.Environment["Rules__Path"] = Repository.Rules;
+        start.Environment["Rules__Watch"] = "false";
+        start.Environment["Health__Port"] = port.ToString(CultureInfo.InvariantCulture);
+
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            var until = Stopwatch.StartNew();
+            HttpResponseMessage? live = null;
+            while (live?.IsSuccessStatusCode != true)
+            {
+                if (process.HasExited)
+                {
+                    Assert.Fail($"the worker exited ({process.ExitCode}) instead of waiting for the broker");
+                }
+
+                Assert.True(until.Elapsed < TimeSpan.FromSeconds(60), "/health/live did not answer within 60 s while the broker was unreachable");
+                await Task.Delay(250);
+                try
+                {
+                    live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+
+            using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            var body = await ready.Content.ReadAsStringAsync();
+            output.WriteLine($"/health/ready {(int)ready.StatusCode}: {body}");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("Broker unreachable", body, StringComparison.Ordinal);
+            Assert.False(process.HasExited, "the worker stopped waiting for the broker");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        folder.Keep = false;
+    }
 }
