@@ -201,9 +201,5 @@ public static class Extensions
                 });
             });
         });
-
-        // The bus starts after the HTTP server, so the health endpoints answer while it waits for the broker.
-        services.RemoveMassTransitHostedService();
-        services.AddHostedService<BusStartedLast>();
     }
 }

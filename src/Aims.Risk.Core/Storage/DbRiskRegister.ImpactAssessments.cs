@@ -14,7 +14,7 @@ public abstract partial class DbRiskRegister
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadLatestImpactAssessmentAsync(connection, transaction: null, systemId, token);
             },
             cancellationToken);
@@ -26,7 +26,7 @@ public abstract partial class DbRiskRegister
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadImpactAssessmentsAsync(connection, systemId, token);
             },
             cancellationToken);
@@ -110,7 +110,7 @@ public abstract partial class DbRiskRegister
         Func<ImpactAssessmentRecord, RiskRecord, string?, RiskTransition?> resolve,
         CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForWriteAsync(cancellationToken);
 
         // The inputs the open risks last fired on, read before the transaction: locking an event's row inside it, after
         // the risks, would take locks in the opposite order to the event's own transaction. A risk that fires again

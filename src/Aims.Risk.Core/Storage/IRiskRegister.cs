@@ -93,4 +93,11 @@ public interface IRiskRegister
 
     /// <summary>Cheap round trip for health checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What is wrong with the store's own files now, for people (what and where), or null. SQLite: the database file
+    /// deleted, moved away, replaced by another file, or not writable; while it is not null every write fails with
+    /// <see cref="RegisterFileException"/>. A store without files of its own (SQL Server) has nothing to report.
+    /// </summary>
+    string? CheckFiles() => null;
 }

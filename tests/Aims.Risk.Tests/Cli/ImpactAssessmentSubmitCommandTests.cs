@@ -20,7 +20,7 @@ namespace Aims.Risk.Tests.Cli;
 /// recorded as a new version, the risk that asked for it resolves, and later events of the same intended use no longer
 /// raise it; a bad file is refused with what is wrong and records nothing.
 /// </summary>
-public sealed class ImpactAssessmentSubmitCommandTests : IAsyncLifetime
+public sealed class ImpactAssessmentSubmitCommandTests : IAsyncLifetime, IDisposable
 {
     private const string SystemId = "instant-credit-decision";
 
@@ -37,8 +37,11 @@ public sealed class ImpactAssessmentSubmitCommandTests : IAsyncLifetime
         _register = new SqliteRiskRegister(connection, ResiliencePipeline.Empty);
     }
 
+    public void Dispose() => _register?.Dispose();
+
     public Task DisposeAsync()
     {
+        _register.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
