@@ -24,6 +24,7 @@ public sealed partial class ReassessmentDispatcher(
     IOptions<ReassessmentOptions> options,
     TimeProvider clock,
     ReassessmentMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<ReassessmentDispatcher> logger) : BackgroundService
 {
     /// <summary>Messages in flight to the broker at once while a run is enqueued.</summary>
@@ -41,6 +42,16 @@ public sealed partial class ReassessmentDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         rules.Activated += OnActivated;
+
+        // Not before the host has started, and with it the bus and its queues: a run sent earlier to the re-assessment
+        // exchange, before its queue exists or is bound, would be dropped as unroutable. Runs requested meanwhile wait
+        // in the register.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
