@@ -37,11 +37,16 @@ public sealed partial class SqliteRiskRegister
     {
         await using var reader = await connection.ExecuteReaderAsync(
             new CommandDefinition(SelectLatestInputsSql, new { SystemId = systemId }, cancellationToken: cancellationToken));
-        var parse = reader.GetRowParser<LatestInputRow>();
+        // By position, the payload as the UTF-8 bytes SQLite stores: no string of it is made, the diff parses the bytes.
         while (await reader.ReadAsync(cancellationToken))
         {
-            var row = parse(reader);
-            yield return new LatestInput(row.SystemId, RegisterValues.ParseGuid(row.EventId), RegisterValues.ParseTimestamp(row.AssessedAt), row.RuleSetVersion, row.RuleSetHash, row.Payload);
+            yield return new LatestInput(
+                reader.GetString(0),
+                RegisterValues.ParseGuid(reader.GetString(1)),
+                RegisterValues.ParseTimestamp(reader.GetString(2)),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetFieldValue<byte[]>(5));
         }
     }
 
@@ -54,20 +59,5 @@ public sealed partial class SqliteRiskRegister
         public string Content { get; init; } = "";
 
         public string ActivatedAt { get; init; } = "";
-    }
-
-    private sealed class LatestInputRow
-    {
-        public string SystemId { get; init; } = "";
-
-        public string EventId { get; init; } = "";
-
-        public string AssessedAt { get; init; } = "";
-
-        public string RuleSetVersion { get; init; } = "";
-
-        public string RuleSetHash { get; init; } = "";
-
-        public string Payload { get; init; } = "";
     }
 }
