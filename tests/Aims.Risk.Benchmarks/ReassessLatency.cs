@@ -52,7 +52,9 @@ public static class ReassessLatency
         try
         {
             await EndToEnd.WaitForConsumerAsync(connection, Topology.InputQueue, process);
+            // What an interrupted run may have left in this virtual host.
             await EndToEnd.PurgeAsync(connection, Topology.ReassessmentQueue);
+            await EndToEnd.PurgeAsync(connection, Topology.InputQueue);
             var count = (int)(rate * seconds);
             var bodies = Bodies(3 * count, seed: 13);
 

@@ -115,8 +115,10 @@ public sealed partial class SqliteRiskRegister
     // Read by column position, without Dapper's row objects: a report reads the whole table.
     protected override async IAsyncEnumerable<RiskRecord> StreamRisksAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var reader = await connection.ExecuteReaderAsync(
-            new CommandDefinition(systemId is null ? SelectAllRisksSql : SelectRisksOfSystemSql, new { SystemId = systemId }, cancellationToken: cancellationToken));
+        var command = systemId is null
+            ? new CommandDefinition(SelectAllRisksSql, cancellationToken: cancellationToken)
+            : new CommandDefinition(SelectRisksOfSystemSql, new { SystemId = systemId }, cancellationToken: cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(command);
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return ReadRisk(reader);
@@ -125,8 +127,10 @@ public sealed partial class SqliteRiskRegister
 
     protected override async IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var reader = await connection.ExecuteReaderAsync(
-            new CommandDefinition(systemId is null ? SelectAllHistorySql : SelectHistoryOfSystemSql, new { SystemId = systemId }, cancellationToken: cancellationToken));
+        var command = systemId is null
+            ? new CommandDefinition(SelectAllHistorySql, cancellationToken: cancellationToken)
+            : new CommandDefinition(SelectHistoryOfSystemSql, new { SystemId = systemId }, cancellationToken: cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(command);
         var parse = reader.GetRowParser<HistoryRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
