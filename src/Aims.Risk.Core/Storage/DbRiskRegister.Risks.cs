@@ -19,7 +19,7 @@ public abstract partial class DbRiskRegister
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadRisksAsync(connection, query, token);
             },
             cancellationToken);
@@ -49,7 +49,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 var risk = await ReadRiskAsync(connection, transaction: null, riskId, token);
                 if (risk is null)
                 {
@@ -97,7 +97,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadDueRisksAsync(connection, now, limit, token);
             },
             cancellationToken);
@@ -106,7 +106,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadOutboxAsync(connection, limit, token);
             },
             cancellationToken);
@@ -115,7 +115,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForWriteAsync(token);
                 await MarkPublishedAsync(connection, messageId, publishedAt, token);
             },
             cancellationToken);
@@ -234,7 +234,7 @@ public abstract partial class DbRiskRegister
     {
         while (true)
         {
-            await using var connection = await OpenAsync(cancellationToken);
+            await using var connection = await OpenForWriteAsync(cancellationToken);
             var entries = await ReadEntriesWithoutRiskAsync(connection, limit: 500, cancellationToken);
             if (entries.Count == 0)
             {
@@ -312,7 +312,7 @@ public abstract partial class DbRiskRegister
         Func<RiskRecord, RiskTransition?> decide,
         CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForWriteAsync(cancellationToken);
         await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
         if (updateId is { } id && await ReadHistoryOfUpdateAsync(connection, transaction, id, cancellationToken) is not null)
         {
