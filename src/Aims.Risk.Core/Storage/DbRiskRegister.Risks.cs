@@ -28,7 +28,7 @@ public abstract partial class DbRiskRegister
     /// <summary>Streams: one row in memory at a time. Not repeated on a transient failure (rows already yielded cannot be taken back).</summary>
     public async IAsyncEnumerable<RiskRecord> StreamRisksAsync(string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForReadAsync(cancellationToken);
         await foreach (var risk in StreamRisksAsync(connection, systemId, cancellationToken))
         {
             yield return risk;
@@ -38,7 +38,7 @@ public abstract partial class DbRiskRegister
     /// <summary>Streams: one row in memory at a time. Not repeated on a transient failure (rows already yielded cannot be taken back).</summary>
     public async IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForReadAsync(cancellationToken);
         await foreach (var change in StreamHistoryAsync(connection, systemId, cancellationToken))
         {
             yield return change;
