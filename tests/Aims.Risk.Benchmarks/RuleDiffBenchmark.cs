@@ -56,6 +56,9 @@ public static class RuleDiffBenchmark
             var results = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
+                var gcPause = GC.GetTotalPauseDuration();
+                var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+                var allocated = GC.GetTotalAllocatedBytes();
                 var started = Stopwatch.GetTimestamp();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var archived = await register.ReadRuleSetsAsync(default);
@@ -64,6 +67,9 @@ public static class RuleDiffBenchmark
                 var report = await RegisterDiff.RunAsync(register.ReadLatestInputsAsync(null, default), active, candidate, default);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                var gc = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"GC: {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:0} MB allocated, collections {GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:0} ms");
                 if (report.Systems != systems)
                 {
                     Console.Error.WriteLine($"rules-diff: expected {systems} systems, the diff saw {report.Systems}");
@@ -73,7 +79,7 @@ public static class RuleDiffBenchmark
                 results.Add(systems / elapsed.TotalSeconds);
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"rules-diff round {round + 1}: {systems} systems in {elapsed.TotalSeconds:0.00} s ({systems / elapsed.TotalSeconds:0} systems/s; archived set compiled in {compiled.TotalMilliseconds:0} ms; {cpuSeconds:0.00} CPU-s, {systems / cpuSeconds:0} systems per CPU-second), {report.Changed.Count} systems changed, {report.Changes.Count()} risk changes"));
+                    $"rules-diff round {round + 1}: {systems} systems in {elapsed.TotalSeconds:0.00} s ({systems / elapsed.TotalSeconds:0} systems/s; archived set compiled in {compiled.TotalMilliseconds:0} ms; {cpuSeconds:0.00} CPU-s, {systems / cpuSeconds:0} systems per CPU-second), {report.Changed.Count} systems changed, {report.Changes.Count()} risk changes; {gc}"));
             }
 
             results.Sort();
