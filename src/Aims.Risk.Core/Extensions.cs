@@ -43,6 +43,8 @@ public static class Extensions
         // Before the bus's hosted service, so the outbound exchanges exist when the bus starts.
         services.AddSingleton<OutboundTopology>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboundTopology>());
+        services.AddSingleton<PublishWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublishWatchdog>());
         services.AddOptions<ReassessmentOptions>().BindConfiguration(ReassessmentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Reassessor>();
         services.AddSingleton<ReassessmentMetrics>();
@@ -97,6 +99,7 @@ public static class Extensions
             bus.DisableUsageTelemetry();
             bus.AddConsumer<ReassessSystemConsumer, ReassessSystemConsumerDefinition>();
             bus.AddReceiveEndpointObserver(sp => sp.GetRequiredService<OutboundTopology>());
+            bus.AddPublishObserver(sp => sp.GetRequiredService<PublishWatchdog>());
             bus.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = "broker";

@@ -9,7 +9,7 @@ if (args is [HealthProbe.Argument, ..])
 
 // Every way the worker stops for good ends with one line naming the cause and a non-zero exit code: a bad setting, a
 // refused rule set, a service that failed while running. Not an unhandled exception's abort and stack dump.
-WebApplication app;
+IReadOnlyList<Microsoft.Extensions.Hosting.BackgroundService> services;
 try
 {
     // appsettings.json ships beside the binaries; relative paths in settings (Rules:Path, the SQLite file) are the working directory's.
@@ -19,10 +19,11 @@ try
     builder.AddRiskTelemetry();
     builder.AddRiskHealthEndpoints();
     builder.AddRiskIntake();
-    app = builder.Build();
+    var app = builder.Build();
     app.MapRiskHealthEndpoints();
     app.MapRiskIntake();
     app.MapRiskReport();
+    services = StopReason.BackgroundServices(app.Services);
     await app.RunAsync();
 }
 #pragma warning disable CA1031 // The last resort: whatever stopped the worker is reported in one line.
@@ -33,7 +34,7 @@ catch (Exception ex)
     return 1;
 }
 
-if (StopReason.FailedService(app.Services) is { } failure)
+if (StopReason.FailedService(services) is { } failure)
 {
     await Console.Error.WriteLineAsync(failure);
     return 1;

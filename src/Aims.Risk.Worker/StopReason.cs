@@ -22,11 +22,21 @@ public static class StopReason
         return Prefix + OneLine(reason);
     }
 
-    /// <summary>A background service that failed and so stopped the host, or null when none did.</summary>
-    public static string? FailedService(IServiceProvider services)
+    /// <summary>
+    /// The host's background services, taken before it runs: once it has run, its service provider is disposed and
+    /// can no longer be asked for them.
+    /// </summary>
+    public static IReadOnlyList<BackgroundService> BackgroundServices(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var failed = services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
+        return [.. services.GetServices<IHostedService>().OfType<BackgroundService>()];
+    }
+
+    /// <summary>A background service that failed and so stopped the host, or null when none did.</summary>
+    public static string? FailedService(IEnumerable<BackgroundService> services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var failed = services.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
         return failed?.ExecuteTask?.Exception is { } exception
             ? Prefix + OneLine($"{failed.GetType().Name} failed: {exception.InnerExceptions[0].Message} ({exception.InnerExceptions[0].GetType().Name})")
             : null;

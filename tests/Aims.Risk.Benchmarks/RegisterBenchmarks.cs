@@ -46,12 +46,16 @@ public class RegisterBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        _register.Dispose();
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
         {
             File.Delete(file);
         }
     }
+
+    /// <summary>The look at the database file's identity and writability that each group-commit batch makes before it commits.</summary>
+    public string? CheckFiles() => _register.CheckFiles();
 
     [Benchmark]
     public Task<RecordResult> Record() => _register.RecordAsync(NewRecord(_template), CancellationToken.None);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
+using Aims.Risk.Core.IO;
 using Aims.Risk.Core.Impact;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
@@ -14,6 +15,8 @@ namespace Aims.Risk.Cli.Commands;
 /// <c>impact-assessment --event FILE | --system ID</c>: a draft AI system impact assessment (ISO/IEC 42001 6.1.4,
 /// A.5.2-A.5.5) from a change event and its findings, in Markdown or JSON, for the owner to complete. With
 /// <c>--system</c> the event is the latest the register holds for the system's risks, and their status joins the draft.
+/// <c>impact-assessment submit</c> records the completed file as the system's next version; <c>impact-assessment list</c>
+/// shows the versions recorded.
 /// </summary>
 internal static class ImpactAssessmentCommand
 {
@@ -36,7 +39,7 @@ internal static class ImpactAssessmentCommand
         format.AcceptOnlyFromAmong("md", "json");
         var command = new Command("impact-assessment", "Draft an AI system impact assessment (ISO/IEC 42001 A.5) from a change event and its findings")
         {
-            eventFile, system, rules, format,
+            eventFile, system, rules, format, Submit(context), List(context),
         };
         command.Validators.Add(result =>
         {
@@ -79,7 +82,7 @@ internal static class ImpactAssessmentCommand
             }
 
             var draft = ImpactAssessmentDraft.From(new RiskEvaluator(context.Clock).Evaluate(change, ruleSet), context.Clock.GetUtcNow(), risks);
-            context.Output.Write(result.GetValue(format) == "json" ? JsonSerializer.Serialize(draft, JsonOutput) + Environment.NewLine : Markdown(draft));
+            context.Output.Write(result.GetValue(format) == "json" ? JsonSerializer.Serialize(draft, JsonOutput) + Environment.NewLine : ImpactAssessmentMarkdown.Write(draft));
             return AimsRiskCli.Success;
         });
         return command;
@@ -103,100 +106,115 @@ internal static class ImpactAssessmentCommand
         return null;
     }
 
-    internal static string Markdown(ImpactAssessmentDraft draft)
+    private static Command Submit(CliContext context)
     {
-        var md = new StringBuilder();
-        var c = CultureInfo.InvariantCulture;
-        md.AppendLine(c, $"# AI system impact assessment (draft): {draft.SystemName}");
-        md.AppendLine();
-        md.AppendLine("Draft generated from a change event and the rule set's findings (ISO/IEC 42001 6.1.4, Annex A.5.2-A.5.5). The owner completes, approves and keeps it.");
-        md.AppendLine();
-        md.AppendLine("## The system and this assessment (A.5.2, A.5.3)");
-        md.AppendLine();
-        md.AppendLine("| | |");
-        md.AppendLine("|---|---|");
-        md.AppendLine(c, $"| system | {Cell(draft.SystemId)} ({Cell(draft.SystemName)}) |");
-        md.AppendLine(c, $"| owner | {Cell(draft.Owner)} |");
-        md.AppendLine(c, $"| purpose | {Cell(draft.Purpose ?? "not declared")} |");
-        md.AppendLine(c, $"| domain | {Cell(draft.Domain ?? "not declared")} |");
-        md.AppendLine(c, $"| EU AI Act class | {draft.EuAiActRiskClass?.ToString() ?? "not declared"} |");
-        md.AppendLine(c, $"| exposure, autonomy | {draft.Exposure?.ToString() ?? "not declared"}, {draft.Autonomy?.ToString() ?? "not declared"} |");
-        md.AppendLine(c, $"| based on | event {draft.EventId} ({draft.ChangeType}, {draft.OccurredAt:yyyy-MM-dd HH:mm} UTC), rule set {Cell(draft.RuleSetVersion)} ({draft.RuleSetHash[..Math.Min(12, draft.RuleSetHash.Length)]}) |");
-        md.AppendLine(c, $"| drafted | {draft.DraftedAt:yyyy-MM-dd HH:mm} UTC; status: draft, to be completed and approved |");
-        md.AppendLine();
-        md.AppendLine("## Who is affected (A.5.4)");
-        md.AppendLine();
-        foreach (var person in draft.AffectedPersons)
+        var system = new Option<string>("--system") { Description = "The AI system the assessment is of", Required = true, HelpName = "ID" };
+        var file = new Option<string>("--file") { Description = "The completed assessment: the draft's Markdown or JSON, with every part to complete filled in", Required = true, HelpName = "FILE" };
+        var actor = new Option<string>("--actor") { Description = "Who submits it (the system's owner)", Required = true, HelpName = "NAME" };
+        var approvedBy = new Option<string?>("--approved-by") { Description = "Who approved it, when not the submitter", HelpName = "NAME" };
+        var format = new Option<string?>("--format") { Description = "md or json (default: from the file's extension)" };
+        format.AcceptOnlyFromAmong(ImpactAssessmentReader.Markdown, ImpactAssessmentReader.Json);
+        var rules = CliContext.RulesOption();
+        var command = new Command("submit", "Record a completed impact assessment as the system's next version; risks it settles are resolved")
         {
-            md.AppendLine(c, $"- {person}");
-        }
-
-        md.AppendLine();
-        Impacts(md, "## Impacts on individuals or groups of individuals (A.5.4)", draft.IndividualImpacts);
-        Impacts(md, "## Societal impacts (A.5.5)", draft.SocietalImpacts);
-        if (draft.OtherOpenRisks.Count > 0)
+            system, file, actor, approvedBy, format, rules,
+        };
+        command.SetAction(async (result, cancellationToken) =>
         {
-            md.AppendLine("## Other open ethics and privacy risks in the register");
-            md.AppendLine();
-            foreach (var risk in draft.OtherOpenRisks)
+            var path = result.GetValue(file)!;
+            if ((result.GetValue(format) ?? ImpactAssessmentReader.FormatOf(path)) is not { } kind)
             {
-                md.AppendLine(c, $"- {risk}");
+                context.Error.WriteLine($"{path}: the format is not clear from the name: give --format md or --format json");
+                return AimsRiskCli.Invalid;
             }
 
-            md.AppendLine();
-        }
-
-        md.AppendLine("## Controls in place (from the event's evidence)");
-        md.AppendLine();
-        if (draft.ExistingControls.Count == 0)
-        {
-            md.AppendLine("- none recorded in the event");
-        }
-
-        foreach (var control in draft.ExistingControls)
-        {
-            md.AppendLine(c, $"- {control}");
-        }
-
-        md.AppendLine();
-        md.AppendLine("## To complete by the owner");
-        md.AppendLine();
-        foreach (var item in draft.ToComplete)
-        {
-            md.AppendLine(c, $"- [ ] {item}");
-        }
-
-        return md.ToString();
-    }
-
-    private static void Impacts(StringBuilder md, string heading, IReadOnlyList<AssessedImpact> impacts)
-    {
-        var c = CultureInfo.InvariantCulture;
-        md.AppendLine(heading);
-        md.AppendLine();
-        if (impacts.Count == 0)
-        {
-            md.AppendLine("No rule of the rule set found one in this event; the owner adds those the rules cannot see.");
-            md.AppendLine();
-            return;
-        }
-
-        foreach (var impact in impacts.OrderByDescending(i => i.Level).ThenBy(i => i.RuleId, StringComparer.Ordinal))
-        {
-            md.AppendLine(c, $"### {impact.RuleId}: {impact.Title}");
-            md.AppendLine();
-            md.AppendLine(c, $"- severity: {impact.Level} (likelihood {impact.Likelihood}, impact {impact.Impact}){(impact.Aggravating.Count == 0 ? "" : "; raised by: " + string.Join("; ", impact.Aggravating))}");
-            md.AppendLine(c, $"- how: {impact.How}");
-            md.AppendLine(c, $"- controls: {string.Join("; ", impact.Controls)}");
-            if (impact.RegisterStatus is { } status)
+            if (BoundedFile.TryReadBytes(path, out var unreadable) is not { } content)
             {
-                md.AppendLine(c, $"- in the register: {status}");
+                context.Error.WriteLine($"{path}: {unreadable}");
+                return AimsRiskCli.Invalid;
             }
 
-            md.AppendLine(c, $"- open treatment{(impact.DueBy is { } due ? $" (due {due:yyyy-MM-dd})" : "")}: {impact.OpenTreatment}");
-            md.AppendLine();
-        }
+            if (RulesCommands.TryLoad(context, context.RulesPath(result, rules)) is not { } ruleSet)
+            {
+                return AimsRiskCli.Invalid;
+            }
+
+            var problems = new List<string>();
+            using var services = context.CreateStorage();
+            var submission = await ImpactAssessmentSubmitter.SubmitAsync(
+                services.Register, ruleSet, content, kind, result.GetValue(system)!, result.GetValue(actor)!, result.GetValue(approvedBy), context.Clock.GetUtcNow(), problems, cancellationToken);
+            if (submission is null)
+            {
+                foreach (var problem in problems)
+                {
+                    context.Error.WriteLine($"{path}: {problem}");
+                }
+
+                context.Error.WriteLine($"refused: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}; nothing was recorded");
+                return AimsRiskCli.Invalid;
+            }
+
+            var stored = submission.Stored;
+            var o = context.Output;
+            o.WriteLine($"impact assessment of {stored.SystemId} recorded: version {stored.Version} ({stored.AssessmentId}), sha256 {stored.ContentHash}");
+            o.WriteLine($"submitted by {stored.SubmittedBy}{(stored.ApprovedBy is { } approver ? $", approved by {approver}" : "")}; review by {stored.ReviewBy:yyyy-MM-dd}");
+            o.WriteLine($"assesses the intended use \"{stored.Purpose}\": it counts for the system's events that declare this purpose");
+            o.WriteLine($"covers {stored.Risks.Count} risk{(stored.Risks.Count == 1 ? "" : "s")} of the register");
+            foreach (var resolution in submission.Resolutions)
+            {
+                o.WriteLine($"risk {resolution.Next.RiskId} ({resolution.Next.RuleId}): {resolution.History.FromStatus} -> {resolution.History.ToStatus}");
+            }
+
+            if (submission.Resolutions.Count > 0)
+            {
+                o.WriteLine("the status events are in the outbox; a running worker publishes them");
+            }
+
+            if (stored.RuleSetHash != ruleSet.Hash)
+            {
+                o.WriteLine($"note: the draft was made with rule set {stored.RuleSetVersion} ({stored.RuleSetHash[..12]}); the active one is {ruleSet.Version} ({ruleSet.Hash[..12]}): the impacts it lists may differ from today's");
+            }
+
+            return AimsRiskCli.Success;
+        });
+        return command;
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+    private static Command List(CliContext context)
+    {
+        var system = new Option<string>("--system") { Description = "The AI system", Required = true, HelpName = "ID" };
+        var format = new Option<string>("--format") { Description = "Output format (json includes each document)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("list", "The impact assessments recorded for a system, newest first: every version, none overwritten") { system, format };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var services = context.CreateStorage();
+            var versions = await services.Register.ReadImpactAssessmentsAsync(result.GetValue(system)!, cancellationToken);
+            if (result.GetValue(format) == "json")
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(versions, JsonOutput));
+                return AimsRiskCli.Success;
+            }
+
+            var now = context.Clock.GetUtcNow();
+            context.Output.WriteLine($"{versions.Count} version{(versions.Count == 1 ? "" : "s")} of the impact assessment of {result.GetValue(system)}");
+            TextTable.Write(
+                context.Output,
+                ["VERSION", "SUBMITTED (UTC)", "BY", "APPROVED BY", "REVIEW BY", "SHA256", "RISKS", "RESOLVED", "PURPOSE"],
+                versions.Select((v, i) => new[]
+                {
+                    $"{v.Version}{(i == 0 ? " (current)" : "")}",
+                    v.SubmittedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    v.SubmittedBy,
+                    v.ApprovedBy ?? "-",
+                    v.ReviewBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + (i == 0 && v.ReviewBy < now ? " (overdue)" : ""),
+                    v.ContentHash[..12],
+                    v.Risks.Count.ToString(CultureInfo.InvariantCulture),
+                    v.Risks.Count(r => r.Resolved).ToString(CultureInfo.InvariantCulture),
+                    v.Purpose,
+                }));
+            return AimsRiskCli.Success;
+        });
+        return command;
+    }
 }

@@ -46,6 +46,13 @@ public sealed class RiskWorkerOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Worker:PublishTimeout must be from {1} to {2}")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long publishing may fail with timeouts, with no publish succeeding, while the bus reports itself connected,
+    /// before the worker stops so that a new process gets a new broker connection (see <see cref="PublishWatchdog"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Worker:PublishStallLimit must be from {1} to {2}")]
+    public TimeSpan PublishStallLimit { get; set; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Declare the input queue as a quorum queue (replicated; needs RabbitMQ 3.8 or newer).</summary>
     public bool QuorumQueue { get; set; } = true;
 }

@@ -31,4 +31,7 @@ public sealed record AssessedImpact
 
     /// <summary>Where the risk stands in the register (status, residual level, acceptance), when the draft was made from it.</summary>
     public string? RegisterStatus { get; init; }
+
+    /// <summary>The owner's decision on the impact: how it is treated, or who accepts the residual risk.</summary>
+    public string Decision { get; init; } = $"{ImpactAssessmentDraft.Placeholder}: the decision: how the impact is treated and by when, or who accepts the residual risk_";
 }

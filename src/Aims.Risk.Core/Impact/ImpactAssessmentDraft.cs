@@ -9,10 +9,15 @@ namespace Aims.Risk.Core.Impact;
 /// A draft AI system impact assessment (ISO/IEC 42001 6.1.4, Annex A.5.2-A.5.5) built from one event and its
 /// findings: who is affected, the impacts on individuals and groups (A.5.4) and on society (A.5.5) with their
 /// severity, the controls the event shows in place and the treatments still open. A draft for the owner to
-/// complete and sign off, not an assessment: what no event can know is listed in <see cref="ToComplete"/>.
+/// complete and sign off, not an assessment: what no event can know is marked <see cref="Placeholder"/> (the decision on
+/// each impact, the benefits, who was consulted, the impacts no rule detects, the review date), and the owner submits
+/// the completed file (<see cref="ImpactAssessmentReader"/>).
 /// </summary>
 public sealed record ImpactAssessmentDraft
 {
+    /// <summary>How every part left for the owner begins; a submission that still holds one is refused.</summary>
+    public const string Placeholder = "_to complete";
+
     /// <summary>MIT AI Risk Repository domains of harm beyond the people the system touches: misinformation, malicious use, socioeconomic and environmental.</summary>
     private static readonly string[] SocietalMitDomains = ["3", "4", "6"];
 
@@ -31,6 +36,10 @@ public sealed record ImpactAssessmentDraft
     public Exposure? Exposure { get; init; }
 
     public Autonomy? Autonomy { get; init; }
+
+    public string? ModelName { get; init; }
+
+    public string? ModelVersion { get; init; }
 
     public required Guid EventId { get; init; }
 
@@ -59,8 +68,20 @@ public sealed record ImpactAssessmentDraft
     /// <summary>Open ethics and privacy risks of the system in the register that the event did not raise again (e.g. about an earlier change).</summary>
     public IReadOnlyList<string> OtherOpenRisks { get; init; } = [];
 
-    /// <summary>What the owner must add before the assessment can be approved.</summary>
+    /// <summary>How to complete the draft and record it.</summary>
     public required IReadOnlyList<string> ToComplete { get; init; }
+
+    /// <summary>The benefits for the people affected and for the organisation, weighed against the impacts (A.5.4, A.5.5).</summary>
+    public required string Benefits { get; init; }
+
+    /// <summary>Who was consulted on the impacts and their severity.</summary>
+    public required IReadOnlyList<string> Consulted { get; init; }
+
+    /// <summary>Impacts no rule detects: foreseeable misuse, effects on rights; or none, and why.</summary>
+    public required string AdditionalImpacts { get; init; }
+
+    /// <summary>When the assessment is to be reviewed (A.5.3), <c>YYYY-MM-DD</c>.</summary>
+    public required string ReviewBy { get; init; }
 
     /// <param name="registered">The system's risks in the register, when the draft is made from it: their status joins the impacts.</param>
     public static ImpactAssessmentDraft From(EventAssessment assessment, DateTimeOffset draftedAt, IReadOnlyList<RiskRecord>? registered = null)
@@ -83,6 +104,8 @@ public sealed record ImpactAssessmentDraft
             EuAiActRiskClass = system.EuAiActRiskClass,
             Exposure = system.Exposure,
             Autonomy = system.Autonomy,
+            ModelName = change.Model!.Name,
+            ModelVersion = change.Model.Version,
             EventId = change.EventId,
             ChangeType = change.ChangeType,
             OccurredAt = change.OccurredAt,
@@ -100,11 +123,14 @@ public sealed record ImpactAssessmentDraft
             ToComplete =
             [
                 "Confirm or correct the affected persons and groups, and add those the event cannot know (e.g. relatives, bystanders, groups in vulnerable situations).",
-                "Describe the benefits of the system for the people affected and for the organisation (A.5.4, A.5.5), to weigh against the impacts.",
-                "For each impact: agree the severity with the people who know the context (domain experts, DPO, representatives of those affected) and record who was consulted.",
-                "Add impacts no rule detects: reasonably foreseeable misuse, effects on rights such as non-discrimination, privacy, freedom of expression, access to services.",
-                "Decide on each open treatment or accept the residual risk, with the approver's name and date; record where this assessment is kept and when it is reviewed (A.5.3).",
+                "For each impact: agree the severity with the people who know the context (domain experts, DPO, representatives of those affected), and decide on its open treatment or accept the residual risk.",
+                "Replace every part in italics that begins with 'to complete' with the owner's answer: the decision on each impact, the benefits, who was consulted, the impacts no rule detects, the review date.",
+                "Record it in the register: aims-risk impact-assessment submit --system <id> --file <this file> --actor <name> [--approved-by <name>]. It is refused while a part is left to complete; submitting again adds a new version.",
             ],
+            Benefits = $"{Placeholder}: the benefits of the system for the people affected and for the organisation, to weigh against the impacts_",
+            Consulted = [$"{Placeholder}: who was consulted on the impacts and their severity (domain experts, the DPO, representatives of the people affected), one entry each_"],
+            AdditionalImpacts = $"{Placeholder}: impacts no rule detects: reasonably foreseeable misuse, effects on rights (non-discrimination, privacy, freedom of expression, access to services); or none identified, and why_",
+            ReviewBy = $"{Placeholder}: YYYY-MM-DD_",
         };
     }
 

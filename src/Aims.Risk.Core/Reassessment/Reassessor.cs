@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Impact;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
@@ -62,7 +63,8 @@ public sealed class Reassessor(RuleSetProvider rules, RiskEvaluator evaluator, I
 
         var change = JsonSerializer.Deserialize<AiSystemChanged>(original.Payload, ContractJson.Options)!;
         change = change with { EventId = derived };
-        var assessment = evaluator.Evaluate(change, ruleSet);
+        var assessment = await ImpactAssessmentEvidence.EvaluateAsync(evaluator, register, change, ruleSet, cancellationToken);
+        change = assessment.Change;
         var record = RegisterMapping.ToRecord(assessment) with
         {
             ReassessedEventId = message.EventId,

@@ -65,4 +65,13 @@ public static class ColumnLimits
 
     /// <summary>Why a re-assessment run was made: <c>activation</c>, <c>interval</c> or <c>demand</c>.</summary>
     public const int RunReason = 32;
+
+    /// <summary>The model version an impact assessment was made for (<c>model.version</c>; the event validator allows fewer).</summary>
+    public const int ModelVersion = 256;
+
+    /// <summary>The format of a submitted impact assessment: <c>md</c> or <c>json</c>.</summary>
+    public const int ContentFormat = 8;
+
+    /// <summary>A submitted document's SHA-256 in hex (64 characters), as wide as <see cref="RuleSetHash"/>.</summary>
+    public const int ContentHash = 128;
 }

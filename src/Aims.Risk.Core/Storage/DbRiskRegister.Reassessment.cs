@@ -11,7 +11,7 @@ public abstract partial class DbRiskRegister
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForWriteAsync(token);
                 try
                 {
                     return await InsertRunIfAbsentAsync(connection, run, token);
@@ -29,7 +29,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForWriteAsync(token);
                 foreach (var run in await ReadClaimableRunsAsync(connection, staleBefore, token))
                 {
                     // The conditional update is the claim: of two replicas that read the same run, one changes the row.
@@ -47,7 +47,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForWriteAsync(token);
                 await MarkRunEnqueuedAsync(connection, runId, ruleSetVersion, ruleSetHash, systems, at, token);
                 await FinishRunIfDoneAsync(connection, runId, at, token);
             },
@@ -59,7 +59,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForWriteAsync(token);
                 try
                 {
                     await InsertReassessedSystemIfAbsentAsync(connection, system, token);
@@ -78,7 +78,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadRunsAsync(connection, unfinishedOnly, limit, token);
             },
             cancellationToken);

@@ -18,7 +18,7 @@ public abstract partial class DbRiskRegister
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadRisksAsync(connection, query, token);
             },
             cancellationToken);
@@ -28,7 +28,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 var risk = await ReadRiskAsync(connection, transaction: null, riskId, token);
                 if (risk is null)
                 {
@@ -76,7 +76,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadDueRisksAsync(connection, now, limit, token);
             },
             cancellationToken);
@@ -85,7 +85,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadOutboxAsync(connection, limit, token);
             },
             cancellationToken);
@@ -94,7 +94,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForWriteAsync(token);
                 await MarkPublishedAsync(connection, messageId, publishedAt, token);
             },
             cancellationToken);
@@ -207,7 +207,7 @@ public abstract partial class DbRiskRegister
     {
         while (true)
         {
-            await using var connection = await OpenAsync(cancellationToken);
+            await using var connection = await OpenForWriteAsync(cancellationToken);
             var entries = await ReadEntriesWithoutRiskAsync(connection, limit: 500, cancellationToken);
             if (entries.Count == 0)
             {
@@ -285,7 +285,7 @@ public abstract partial class DbRiskRegister
         Func<RiskRecord, RiskTransition?> decide,
         CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForWriteAsync(cancellationToken);
         await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
         if (updateId is { } id && await ReadHistoryOfUpdateAsync(connection, transaction, id, cancellationToken) is not null)
         {

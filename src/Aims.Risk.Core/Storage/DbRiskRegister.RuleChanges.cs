@@ -10,7 +10,7 @@ public abstract partial class DbRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadRuleSetsAsync(connection, token);
             },
             cancellationToken);
@@ -21,7 +21,7 @@ public abstract partial class DbRiskRegister
     /// </summary>
     public async IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForReadAsync(cancellationToken);
         await foreach (var input in ReadLatestInputsAsync(connection, systemId, cancellationToken))
         {
             yield return input;

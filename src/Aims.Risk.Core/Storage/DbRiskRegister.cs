@@ -81,7 +81,7 @@ public abstract partial class DbRiskRegister : IRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForWriteAsync(token);
                 try
                 {
                     await InsertRuleSetIfAbsentAsync(connection, ruleSet, token);
@@ -98,7 +98,7 @@ public abstract partial class DbRiskRegister : IRiskRegister
         await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadAssessmentAsync(connection, eventId, token);
             },
             cancellationToken);
@@ -115,7 +115,7 @@ public abstract partial class DbRiskRegister : IRiskRegister
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                await using var connection = await OpenAsync(token);
+                await using var connection = await OpenForReadAsync(token);
                 return await ReadEntriesAsync(connection, query, token);
             },
             cancellationToken);
@@ -127,9 +127,12 @@ public abstract partial class DbRiskRegister : IRiskRegister
     /// </summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForReadAsync(cancellationToken);
         await PingAsync(connection, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public virtual string? CheckFiles() => null;
 
     /// <summary>A new, unopened connection.</summary>
     protected abstract DbConnection CreateConnection();
@@ -169,7 +172,11 @@ public abstract partial class DbRiskRegister : IRiskRegister
     /// <summary>A primary-key or unique-key violation (never any other constraint).</summary>
     protected abstract bool IsUniqueKeyViolation(DbException exception);
 
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// An open connection for an operation that reads, or (<paramref name="forWrite"/>) also writes. A dialect whose
+    /// storage can change under a running process (SQLite's file) refuses here, before anything is read or written.
+    /// </summary>
+    protected virtual async Task<DbConnection> OpenConnectionAsync(bool forWrite, CancellationToken cancellationToken)
     {
         var connection = CreateConnection();
         try
@@ -184,9 +191,13 @@ public abstract partial class DbRiskRegister : IRiskRegister
         }
     }
 
+    private Task<DbConnection> OpenForReadAsync(CancellationToken cancellationToken) => OpenConnectionAsync(forWrite: false, cancellationToken);
+
+    private Task<DbConnection> OpenForWriteAsync(CancellationToken cancellationToken) => OpenConnectionAsync(forWrite: true, cancellationToken);
+
     private async Task<RecordResult> RecordOnceAsync(AssessmentRecord assessment, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForWriteAsync(cancellationToken);
         try
         {
             await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);

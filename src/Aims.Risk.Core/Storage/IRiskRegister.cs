@@ -71,6 +71,33 @@ public interface IRiskRegister
 
     Task MarkPublishedAsync(Guid messageId, DateTimeOffset publishedAt, CancellationToken cancellationToken);
 
+    /// <summary>The system's current AI system impact assessment: its latest submitted version (without its risks), or null.</summary>
+    Task<ImpactAssessmentRecord?> FindCurrentImpactAssessmentAsync(string systemId, CancellationToken cancellationToken);
+
+    /// <summary>Every submitted version of the system's impact assessment, newest first, each with the risks it covers.</summary>
+    Task<IReadOnlyList<ImpactAssessmentRecord>> ReadImpactAssessmentsAsync(string systemId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a submitted impact assessment as the system's next version (never replacing one), in one transaction with
+    /// a link to each risk of the system whose rule is in <paramref name="coveredRuleIds"/> and the transitions that
+    /// <paramref name="resolve"/> decides for the system's open risks: it sees the record as stored, the risk and the
+    /// payload of the risk's latest event, and returns null to leave the risk as it is (its transitions request no
+    /// task). Each transition is written with its history row and its status event in the outbox, and its risk is
+    /// linked too. A race lost to another writer (a concurrent submission, an event changing a risk) is retried whole.
+    /// </summary>
+    Task<ImpactAssessmentSubmission> SubmitImpactAssessmentAsync(
+        ImpactAssessmentRecord assessment,
+        IReadOnlyCollection<string> coveredRuleIds,
+        Func<ImpactAssessmentRecord, RiskRecord, string?, Risks.RiskTransition?> resolve,
+        CancellationToken cancellationToken);
+
     /// <summary>Cheap round trip for health checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What is wrong with the store's own files now, for people (what and where), or null. SQLite: the database file
+    /// deleted, moved away, replaced by another file, or not writable; while it is not null every write fails with
+    /// <see cref="RegisterFileException"/>. A store without files of its own (SQL Server) has nothing to report.
+    /// </summary>
+    string? CheckFiles() => null;
 }

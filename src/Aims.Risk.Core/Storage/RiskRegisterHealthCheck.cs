@@ -4,8 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Aims.Risk.Core.Storage;
 
 /// <summary>
-/// The store: Unhealthy when it does not answer a ping or when writes fail for a reason retrying will not fix;
-/// Degraded while writes are being retried for a transient reason (messages wait in the queue, none is lost).
+/// The store: Unhealthy when its files are not usable (SQLite: the database file deleted, replaced or not writable:
+/// writes wait, nothing is acknowledged), when it does not answer a ping, or when writes fail for a reason retrying will
+/// not fix; Degraded while writes are being retried for a transient reason (messages wait in the queue, none is lost).
 /// </summary>
 public sealed class RiskRegisterHealthCheck(IRiskRegister register, StoreWriteMonitor writes) : IHealthCheck
 {
@@ -13,6 +14,11 @@ public sealed class RiskRegisterHealthCheck(IRiskRegister register, StoreWriteMo
     {
         try
         {
+            if (register.CheckFiles() is { } problem)
+            {
+                return HealthCheckResult.Unhealthy(problem);
+            }
+
             await register.PingAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException)

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Reflection;
@@ -124,8 +125,7 @@ public sealed partial class SqliteRiskRegister
     /// </summary>
     private async Task WriteBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
-        await using var connection = (SqliteConnection)CreateConnection();
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = (RegisterConnection)await OpenConnectionAsync(forWrite: true, cancellationToken);
         _ = await connection.ExecuteAsync(new CommandDefinition(InlineCheckpointSql, cancellationToken: cancellationToken));
 
         if (!await TryWriteBatchAsync(connection, batch, savepoints: false, cancellationToken))
@@ -138,9 +138,10 @@ public sealed partial class SqliteRiskRegister
     /// False, with nothing written, when <paramref name="savepoints"/> is off and a record's insert failed; with
     /// savepoints every record gets its own outcome and the batch commits.
     /// </returns>
-    private async Task<bool> TryWriteBatchAsync(SqliteConnection connection, List<Pending> batch, bool savepoints, CancellationToken cancellationToken)
+    private async Task<bool> TryWriteBatchAsync(RegisterConnection connection, List<Pending> batch, bool savepoints, CancellationToken cancellationToken)
     {
-        await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+        // The files are checked once per batch, right before the commit (below), not here as well.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
         using var statements = new BatchStatements(connection, (SqliteTransaction)transaction);
         foreach (var pending in batch)
         {
@@ -179,6 +180,9 @@ public sealed partial class SqliteRiskRegister
             }
         }
 
+        // Inside the write lock, immediately before the commit: a batch whose database file was deleted, replaced or
+        // made read-only since the connection was opened is rolled back, and none of its records is acknowledged.
+        ThrowIfFilesUnusable(forWrite: true, connection.Generation);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -202,13 +206,13 @@ public sealed partial class SqliteRiskRegister
         {
             try
             {
-                await using var connection = (SqliteConnection)CreateConnection();
-                await connection.OpenAsync();
+                await using var connection = await OpenConnectionAsync(forWrite: false, CancellationToken.None);
                 _ = await connection.ExecuteAsync(new CommandDefinition(BackgroundCheckpointSql));
             }
-            catch (SqliteException)
+            catch (DbException)
             {
-                // Busy or unavailable now: the log waits for the next checkpoint, bounded by the inline checkpoint.
+                // Busy, or the files are gone or replaced (RegisterFileException): the log waits for the next checkpoint,
+                // bounded by the inline checkpoint.
             }
             finally
             {

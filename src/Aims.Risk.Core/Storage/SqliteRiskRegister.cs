@@ -14,9 +14,11 @@ namespace Aims.Risk.Core.Storage;
 /// <summary>
 /// The embedded register: one SQLite file. Writers take turns (BEGIN IMMEDIATE, WAL journal) and wait for
 /// each other up to the connection's <c>Default Timeout</c> instead of failing. Timestamps are stored, and
-/// read back, in UTC: the same instants as written, with offset +00:00.
+/// read back, in UTC: the same instants as written, with offset +00:00. Only the migration creates the file; every
+/// other connection opens the file that is there, after <see cref="SqliteRegisterFiles"/> checked that it is still the
+/// one the register opened (and, to write, that it is writable).
 /// </summary>
-public sealed partial class SqliteRiskRegister : DbRiskRegister
+public sealed partial class SqliteRiskRegister : DbRiskRegister, IDisposable
 {
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.Sqlite.";
 
@@ -61,7 +63,10 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
 
-    public SqliteRiskRegister(string connectionString, ResiliencePipeline pipeline, ILogger<SqliteRiskRegister>? logger = null)
+    private readonly string _runtimeConnectionString;
+    private readonly SqliteRegisterFiles? _files;
+
+    public SqliteRiskRegister(string connectionString, ResiliencePipeline pipeline, ILogger<SqliteRiskRegister>? logger = null, TimeProvider? clock = null)
         : base(pipeline, logger ?? NullLogger<SqliteRiskRegister>.Instance)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -71,11 +76,54 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
         builder.ForeignKeys ??= true;
         ConnectionString = builder.ToString();
         _pipeline = pipeline;
+
+        // After the migration nothing creates the file again: a connection opened once it was deleted must fail, not
+        // start an empty register at the path.
+        var runtime = new SqliteConnectionStringBuilder(ConnectionString);
+        if (runtime.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            runtime.Mode = SqliteOpenMode.ReadWrite;
+        }
+
+        _files = SqliteRegisterFiles.Create(runtime, [ConnectionString, runtime.ToString()], SchemaScripts(), clock ?? TimeProvider.System, Logger);
+        _runtimeConnectionString = _files is null ? ConnectionString : runtime.ToString();
     }
 
+    /// <summary>The connection string as configured (with foreign keys on): the migration's, which creates the file.</summary>
     public string ConnectionString { get; }
 
-    protected override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+    /// <inheritdoc />
+    public override string? CheckFiles() => _files?.Check(forWrite: true)?.Description;
+
+    public void Dispose() => _files?.Dispose();
+
+    protected override DbConnection CreateConnection() => new RegisterConnection(_runtimeConnectionString, _files?.Generation ?? 0);
+
+    protected override async Task<DbConnection> OpenConnectionAsync(bool forWrite, CancellationToken cancellationToken)
+    {
+        ThrowIfFilesUnusable(forWrite, generation: null);
+        try
+        {
+            return await base.OpenConnectionAsync(forWrite, cancellationToken);
+        }
+        catch (SqliteException ex) when (_files?.Check(forWrite) is { } problem)
+        {
+            // Deleted or replaced between the check and the open (unable to open the database file): the same fault.
+            throw new RegisterFileException(problem.Summary + "; nothing was written", ex);
+        }
+    }
+
+    /// <summary>Throws <see cref="RegisterFileException"/> when the files are not usable, or not by a connection of <paramref name="generation"/>.</summary>
+    private void ThrowIfFilesUnusable(bool forWrite, int? generation)
+    {
+        if (_files?.Check(forWrite, generation) is { } problem)
+        {
+            throw new RegisterFileException(problem.Summary + "; nothing was written");
+        }
+    }
+
+    private static HashSet<string> SchemaScripts() =>
+        [.. typeof(SqliteRiskRegister).Assembly.GetManifestResourceNames().Where(name => name.StartsWith(ScriptPrefix, StringComparison.Ordinal))];
 
     protected override UpgradeEngineBuilder CreateMigration() =>
         DeployChanges.To
@@ -87,15 +135,28 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
     {
         // WAL lets readers run beside the one writer. The mode is stored in the file, and it cannot be
         // changed inside a transaction, so it is set here rather than in a script.
-        await using var connection = CreateConnection();
+        await using var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         _ = await connection.ExecuteScalarAsync<string>(new CommandDefinition(WalJournalSql, cancellationToken: cancellationToken));
     }
 
     // Microsoft.Data.Sqlite begins a Serializable transaction with BEGIN IMMEDIATE: the write lock is taken
-    // before the look-up, so two writers of one event cannot both see it absent.
-    protected override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+    // before the look-up, so two writers of one event cannot both see it absent. The files are checked again once
+    // the lock is held (see SqliteRegisterFiles: a copy of a deleted file is taken under the same lock).
+    protected override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        try
+        {
+            ThrowIfFilesUnusable(forWrite: true, (connection as RegisterConnection)?.Generation);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
 
     protected override async Task<string?> ReadPayloadAsync(DbConnection connection, DbTransaction? transaction, Guid eventId, CancellationToken cancellationToken)
     {
@@ -180,6 +241,12 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister
 
     protected override bool IsUniqueKeyViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique };
+
+    /// <summary>A connection that remembers which files of the register it was opened on (<see cref="SqliteRegisterFiles.Generation"/>).</summary>
+    private sealed class RegisterConnection(string connectionString, int generation) : SqliteConnection(connectionString)
+    {
+        public int Generation { get; } = generation;
+    }
 
     /// <summary>Assessments as SQLite stores them: text for UUIDs and timestamps.</summary>
     private sealed class AssessmentRow

@@ -62,7 +62,8 @@ public static class StorageExtensions
             StorageProvider.Sqlite => new SqliteRiskRegister(
                 string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString,
                 pipeline,
-                services.GetRequiredService<ILogger<SqliteRiskRegister>>()),
+                services.GetRequiredService<ILogger<SqliteRiskRegister>>(),
+                services.GetRequiredService<TimeProvider>()),
             StorageProvider.SqlServer => new SqlServerRiskRegister(
                 connectionString ?? throw new OptionsValidationException(ConnectionStringName, typeof(StorageOptions), [$"ConnectionStrings:{ConnectionStringName} is required"]),
                 pipeline,

@@ -68,6 +68,9 @@ public static partial class TransientSqlErrors
     {
         SqlException sql => IsTransient(sql),
         SqliteException sqlite => IsTransientSqliteCode(sqlite.SqliteErrorCode),
+
+        // The database file deleted, replaced or read-only: waited for until the operator puts it back.
+        RegisterFileException => true,
         TimeoutException => true,
         _ => false,
     };

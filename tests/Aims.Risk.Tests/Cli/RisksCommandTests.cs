@@ -17,7 +17,7 @@ using Polly;
 namespace Aims.Risk.Tests.Cli;
 
 /// <summary><c>risks</c>, <c>risks show</c>, <c>risks update</c> and <c>soa</c> on a register the real evaluator filled.</summary>
-public sealed class RisksCommandTests : IAsyncLifetime
+public sealed class RisksCommandTests : IAsyncLifetime, IDisposable
 {
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"aims-risk-risks-{Guid.NewGuid():N}.db");
     private Dictionary<string, string?> _settings = null!;
@@ -32,6 +32,8 @@ public sealed class RisksCommandTests : IAsyncLifetime
         await RecordAsync("credit-scoring", RiskyExample());
         await RecordAsync("chatbot", JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Rules, "examples", "support-chatbot.json")))!.AsObject());
     }
+
+    public void Dispose() => _register?.Dispose();
 
     public Task DisposeAsync()
     {

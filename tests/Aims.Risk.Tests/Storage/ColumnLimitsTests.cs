@@ -17,7 +17,8 @@ public sealed class ColumnLimitsTests
     private const string ScriptPrefix = "Aims.Risk.Core.Storage.Scripts.SqlServer.";
 
     // Columns whose limit has another name: RuleSetVersions.Version holds the rule set's version, Hash its hash; a
-    // residual level is a level, a transition's statuses are statuses. Any other column needs its own constant.
+    // residual level is a level, a transition's statuses are statuses, whoever submits or approves an impact assessment
+    // is an actor. Any other column needs its own constant.
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
         ["Version"] = nameof(ColumnLimits.RuleSetVersion),
@@ -26,6 +27,8 @@ public sealed class ColumnLimitsTests
         ["FromStatus"] = nameof(ColumnLimits.Status),
         ["ToStatus"] = nameof(ColumnLimits.Status),
         ["AcceptedBy"] = nameof(ColumnLimits.Actor),
+        ["SubmittedBy"] = nameof(ColumnLimits.Actor),
+        ["ApprovedBy"] = nameof(ColumnLimits.Actor),
         ["Reassessments.Reason"] = nameof(ColumnLimits.RunReason),
     };
 

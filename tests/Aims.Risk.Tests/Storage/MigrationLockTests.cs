@@ -233,6 +233,14 @@ public sealed class MigrationLockTests : IDisposable
         protected override Task MarkPublishedAsync(DbConnection connection, Guid messageId, DateTimeOffset publishedAt, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task SetEntryRiskAsync(DbConnection connection, DbTransaction transaction, Guid entryId, Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<ImpactAssessmentRecord?> ReadLatestImpactAssessmentAsync(DbConnection connection, DbTransaction? transaction, string systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task InsertImpactAssessmentAsync(DbConnection connection, DbTransaction transaction, ImpactAssessmentRecord assessment, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task InsertImpactAssessmentRiskAsync(DbConnection connection, DbTransaction transaction, Guid assessmentId, ImpactAssessmentRisk link, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<ImpactAssessmentRecord>> ReadImpactAssessmentsAsync(DbConnection connection, string systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Release(List<string> steps) : IAsyncDisposable

@@ -44,4 +44,13 @@ public abstract class RegisterStub : IRiskRegister
     public virtual Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task MarkPublishedAsync(Guid messageId, DateTimeOffset publishedAt, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    /// <summary>No impact assessment submitted: events are assessed as they come.</summary>
+    public virtual Task<ImpactAssessmentRecord?> FindCurrentImpactAssessmentAsync(string systemId, CancellationToken cancellationToken) => Task.FromResult<ImpactAssessmentRecord?>(null);
+
+    public virtual Task<IReadOnlyList<ImpactAssessmentRecord>> ReadImpactAssessmentsAsync(string systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<ImpactAssessmentSubmission> SubmitImpactAssessmentAsync(
+        ImpactAssessmentRecord assessment, IReadOnlyCollection<string> coveredRuleIds, Func<ImpactAssessmentRecord, RiskRecord, string?, RiskTransition?> resolve, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
 }
