@@ -9,7 +9,7 @@ using Aims.Risk.Core.Reassessment;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Data.Sqlite;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;

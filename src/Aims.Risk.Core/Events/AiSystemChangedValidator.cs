@@ -76,7 +76,9 @@ public static class AiSystemChangedValidator
             {
                 for (var i = 0; i < datasets.Count; i++)
                 {
-                    if (datasets[i] is not { } dataset)
+                    // Not a pattern variable: Stryker.NET's instrumentation cannot prove it assigned (docs/testing.md).
+                    var dataset = datasets[i];
+                    if (dataset is null)
                     {
                         problems.Add($"datasets[{i}]: must be an object, not null");
                         continue;

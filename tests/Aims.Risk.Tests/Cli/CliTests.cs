@@ -113,15 +113,71 @@ public sealed class CliTests : IDisposable
         Assert.Contains("SEC-001 (Critical)", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Assess_fail_on_exits_0_when_every_finding_is_below_the_level()
+    /// <summary>
+    /// One Low finding (PRIV-002, likelihood 1, impact 2): the level given decides, at the boundary and on either side of it.
+    /// An event without findings would pass at every level and show nothing about the gate.
+    /// </summary>
+    [Theory]
+    [InlineData("Low", AimsRiskCli.GateFailed)]
+    [InlineData("Medium", AimsRiskCli.Success)]
+    [InlineData("Critical", AimsRiskCli.Success)]
+    public async Task Assess_fail_on_compares_the_finding_level_with_the_given_level(string level, int expected)
     {
-        var file = WriteEvent(SampleEvents.ValidJson.Replace("ModelDeployed", "ModelRetrained", StringComparison.Ordinal));
+        var file = WriteEvent(LowFindingJson);
 
-        var (code, _, _) = await CliRunner.Run("assess", file, "--rules", _rules.Write(), "--fail-on", "Low");
+        var (code, output, error) = await CliRunner.Run("assess", file, "--rules", _rules.Write(), "--fail-on", level);
+
+        Assert.Equal(expected, code);
+        Assert.Matches(@"PRIV-002\s+Low\s+2\s+Accept\s+-\s+Title of PRIV-002", output);
+        if (expected == AimsRiskCli.GateFailed)
+        {
+            Assert.Equal("gate: 1 finding(s) at or above Low: PRIV-002 (Low)" + Environment.NewLine, error);
+        }
+        else
+        {
+            Assert.Empty(error);
+        }
+    }
+
+    [Fact]
+    public async Task Assess_without_fail_on_exits_0_whatever_the_findings()
+    {
+        var (code, _, error) = await CliRunner.Run("assess", WriteEvent(SampleEvents.ValidJson), "--rules", _rules.Write());
 
         Assert.Equal(AimsRiskCli.Success, code);
+        Assert.Empty(error);
     }
+
+    [Fact]
+    public async Task Assess_fail_on_counts_every_finding_of_every_file_and_names_each_rule_once()
+    {
+        var critical = WriteEvent(SampleEvents.ValidJson);
+        var low = WriteEvent(LowFindingJson);
+        var again = WriteEvent(SampleEvents.ValidJson.Replace("0b6f8a4e-7c1d-4e2a-9f3b-1a2b3c4d5e6f", "1b6f8a4e-7c1d-4e2a-9f3b-1a2b3c4d5e6f", StringComparison.Ordinal));
+
+        var (code, _, error) = await CliRunner.Run("assess", critical, low, again, "--rules", _rules.Write(), "--fail-on", "High");
+
+        Assert.Equal(AimsRiskCli.GateFailed, code);
+        Assert.Equal("gate: 2 finding(s) at or above High: SEC-001 (Critical)" + Environment.NewLine, error);
+    }
+
+    [Fact]
+    public async Task Assess_with_an_invalid_file_exits_1_even_when_another_file_fails_the_gate()
+    {
+        var critical = WriteEvent(SampleEvents.ValidJson);
+        var invalid = WriteEvent("{}");
+
+        var (code, output, error) = await CliRunner.Run("assess", critical, invalid, "--rules", _rules.Write(), "--fail-on", "Low");
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Contains("1 finding(s)", output, StringComparison.Ordinal);
+        Assert.Contains($"{invalid}: not a valid AiSystemChanged", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("gate:", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A retrained model below the accuracy minimum: PRIV-002 fires at Low, nothing else fires.</summary>
+    private static readonly string LowFindingJson = SampleEvents.ValidJson
+        .Replace("\"ModelDeployed\"", "\"ModelRetrained\", \"model\": { \"metrics\": { \"accuracy\": 0.7 } }", StringComparison.Ordinal);
 
     [Fact]
     public async Task Assess_invalid_file_exits_1_naming_the_file_and_the_field()

@@ -1,6 +1,7 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
+using System.Text.Json.Nodes;
 using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -112,5 +113,68 @@ public sealed class RiskEvaluatorTests : IDisposable
 
         Assert.Equal(first.Findings, second.Findings);
         Assert.Equal(["PRIV-001", "SEC-001"], first.Findings.Select(f => f.RuleId));
+    }
+
+    /// <summary>
+    /// A grid whose level depends on the likelihood alone and a rule whose likelihood and impact differ: a look-up or an
+    /// assignment that swaps the two gives another level, due date and task decision. The shipped grid and the test
+    /// rules are symmetric, so they cannot tell.
+    /// </summary>
+    [Fact]
+    public void Likelihood_picks_the_grid_row_and_impact_the_column()
+    {
+        _rules.Criteria["grid"] = JsonNode.Parse("""
+            [
+              ["Low", "Low", "Low", "Low", "Low"],
+              ["Low", "Low", "Low", "Low", "Low"],
+              ["Medium", "Medium", "Medium", "Medium", "Medium"],
+              ["High", "High", "High", "High", "High"],
+              ["Critical", "Critical", "Critical", "Critical", "Critical"]
+            ]
+            """);
+        _rules.RuleAt("security.json", 0)["Properties"]!["likelihood"] = 4;
+        _rules.RuleAt("security.json", 0)["Properties"]!["impact"] = 2;
+        var ruleSet = Load();
+        var change = SampleEvents.Change();
+
+        var assessment = new RiskEvaluator(_clock).Evaluate(change, ruleSet);
+
+        var finding = Assert.Single(assessment.Findings);
+        Assert.Equal(("SEC-001", "security", "Title of SEC-001", "because"), (finding.RuleId, finding.Category, finding.Title, finding.Rationale));
+        Assert.Equal((4, 2, 4, 2, 8), (finding.Likelihood, finding.Impact, finding.BaseLikelihood, finding.BaseImpact, finding.Score));
+        Assert.Equal(RiskLevel.High, finding.Level);
+        Assert.True(finding.RequiresTreatment);
+        Assert.Equal(Treatment.Avoid, finding.Treatment);
+        Assert.Equal(Treatment.Avoid, finding.RecommendedTreatment);
+        Assert.Equal(SampleEvents.Now.AddDays(30), finding.DueBy);
+        Assert.Equal(TaskIds.For(change.EventId, "SEC-001"), finding.TaskId);
+        Assert.Equal(["A.6.2.5", "A.6.2.4"], finding.Controls);
+        Assert.Equal(["MAP 4.1"], finding.Nist);
+        Assert.Equal(("2.1", "Guidance of SEC-001"), (finding.MitDomain, finding.Guidance));
+        Assert.Empty(finding.Modifiers);
+        Assert.Same(change, assessment.Change);
+        Assert.Equal((ruleSet.Version, ruleSet.Hash), (assessment.RuleSetVersion, assessment.RuleSetHash));
+        Assert.Empty(assessment.Errors);
+        Assert.Empty(assessment.Cleared);
+    }
+
+    /// <summary>A system-scoped rule that does not fire although the event has every value it reads is cleared; one whose values are absent is not.</summary>
+    [Fact]
+    public void Rule_that_does_not_fire_on_its_evidence_is_cleared_and_one_without_evidence_is_not()
+    {
+        var change = SampleEvents.Change() with
+        {
+            ChangeType = ChangeType.ModelRetrained,
+            Datasets = [new DatasetInfo { Name = "bureau", ContainsPersonalData = true, ConsentBasis = "contract" }],
+        };
+        var ruleSet = Load();
+
+        var withoutModel = new RiskEvaluator(_clock).Evaluate(change, ruleSet);
+        var withModel = new RiskEvaluator(_clock).Evaluate(change with { Model = new ModelInfo { Metrics = new ModelMetrics { Accuracy = 0.9 } } }, ruleSet);
+
+        Assert.Empty(withoutModel.Findings);
+        Assert.Equal(["PRIV-001"], withoutModel.Cleared);
+        Assert.Empty(withModel.Findings);
+        Assert.Equal(["PRIV-001", "PRIV-002"], withModel.Cleared);
     }
 }
