@@ -18,7 +18,7 @@ public sealed class PublishStallTests(RabbitMqFixture broker, ITestOutputHelper 
         await using var virtualHost = await VirtualHost.CreateAsync(broker);
         using var folder = new TempFolder("publish-stall");
         var database = folder.File("register.db");
-        var stream = EventBatch.Create(200);
+        var stream = EventBatch.Create(2_000); // enough that publishes are in flight when the broker stops, even on a fast machine
         var audit = new RegisterAudit(database);
         await using var worker = await WorkerProcess.StartAsync(
             "worker", broker, virtualHost, $"Data Source={database}", folder.Path,
