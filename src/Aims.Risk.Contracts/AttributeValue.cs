@@ -34,11 +34,19 @@ public sealed class AttributeValueConverter : JsonConverter<AttributeValue>
             // A number beyond a double's range would be read as infinity, which the canonical payload cannot be written with.
             JsonTokenType.Number => reader.TryGetDouble(out var number) && double.IsFinite(number)
                 ? AttributeValue.Of(number)
-                : throw new JsonException("an attribute number must be within the range of a double (about ±1.8e308)"),
+                : throw new ContractValueException("an attribute number must be within the range of a double (about ±1.8e308)"),
             JsonTokenType.True => AttributeValue.Of(true),
             JsonTokenType.False => AttributeValue.Of(false),
-            _ => throw new JsonException($"an attribute must be a string, a number or a boolean, not {reader.TokenType}"),
+            _ => throw new ContractValueException($"an attribute must be a string, a number or a boolean, not {Kind(reader.TokenType)}"),
         };
+
+    private static string Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
 
     public override void Write(Utf8JsonWriter writer, AttributeValue value, JsonSerializerOptions options)
     {

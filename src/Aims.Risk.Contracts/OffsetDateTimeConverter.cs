@@ -24,7 +24,7 @@ public sealed class OffsetDateTimeConverter : JsonConverter<DateTimeOffset>
         var hasOffset = text.EndsWith('Z') || text.IndexOfAny(['+', '-'], Math.Min(DateLength, text.Length)) >= 0;
         return hasOffset
             ? value
-            : throw new JsonException($"'{text}' has no offset; expected an RFC 3339 timestamp with Z or ±hh:mm, such as 2026-11-29T11:00:00Z");
+            : throw new ContractValueException($"'{text}' has no offset; expected an RFC 3339 timestamp with Z or ±hh:mm, such as 2026-11-29T11:00:00Z");
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)

@@ -110,6 +110,7 @@ public static class Extensions
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
                 var worker = context.GetRequiredService<IOptions<RiskWorkerOptions>>().Value;
                 var refusals = context.GetRequiredService<ILoggerFactory>().CreateLogger<CheckedBodySerializerFactory>();
+                var errors = context.GetRequiredService<ILoggerFactory>().CreateLogger<ErrorQueueFilter>();
                 cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
                 {
                     h.Username(rabbit.Username);
@@ -159,9 +160,8 @@ public static class Extensions
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
 
-                    // A refused message goes to the error queue and nowhere else: no Fault message is generated, so an
-                    // envelope's faultAddress or responseAddress (attacker input) never makes the worker declare or send anything.
-                    e.ConfigureError(x => x.UseFilter(new MassTransit.Middleware.ErrorTransportFilter()));
+                    // A refused message goes to the error queue and nowhere else, with the reason and nothing about the machine.
+                    ErrorQueueFilter.Configure(e, errors);
                     e.PrefetchCount = worker.PrefetchCount;
                     if (worker.QuorumQueue)
                     {
@@ -176,6 +176,7 @@ public static class Extensions
                     e.AddDeserializer(new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.AnyMessageType), isDefault: true);
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
+                    ErrorQueueFilter.Configure(e, errors);
                     if (worker.QuorumQueue)
                     {
                         e.SetQuorumQueue();
@@ -189,6 +190,7 @@ public static class Extensions
                 {
                     e.ConfigureConsumeTopology = false;
                     e.PublishFaults = false;
+                    ErrorQueueFilter.Configure(e, errors);
                     e.PrefetchCount = context.GetRequiredService<IOptions<ReassessmentOptions>>().Value.PrefetchCount;
                     if (worker.QuorumQueue)
                     {

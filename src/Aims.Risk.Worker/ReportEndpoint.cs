@@ -14,7 +14,8 @@ public static class ReportEndpoint
 {
     public const string Path = "/report";
 
-    // A large register's report holds every risk in memory while it is built: one at a time, however many people ask.
+    // One report at a time, however many people ask: each reads the whole register (in one streamed pass, keeping only
+    // what the page shows).
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
     public static WebApplication MapRiskReport(this WebApplication app)
@@ -44,7 +45,8 @@ public static class ReportEndpoint
         await OneAtATime.WaitAsync(context.RequestAborted);
         try
         {
-            var report = await RiskReport.LoadAsync(register, rules.Current, string.IsNullOrWhiteSpace(system) ? null : system, clock.GetUtcNow(), context.RequestAborted);
+            var report = await RiskReport.LoadAsync(register, rules.Current, string.IsNullOrWhiteSpace(system) ? null : system, clock.GetUtcNow(),
+                ReportDetail.Page(RiskReportHtml.DefaultTableLimit), context.RequestAborted);
             html = RiskReportHtml.Render(report);
         }
         finally

@@ -6,7 +6,7 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Events;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Data.Sqlite;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -394,7 +394,7 @@ public static class EndToEnd
     private static async Task<IChannel> ConfirmingChannelAsync(IConnection connection) =>
         await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     private static async Task<long> CountAsync(string database)
     {
@@ -405,7 +405,7 @@ public static class EndToEnd
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task WaitForConsumerAsync(IConnection connection, string queue, WorkerProcess process)
+    internal static async Task WaitForConsumerAsync(IConnection connection, string queue, WorkerProcess process)
     {
         var limit = Stopwatch.StartNew();
         while (await ConsumerCountAsync(connection, queue) < 1)
@@ -432,7 +432,7 @@ public static class EndToEnd
         }
     }
 
-    private static async Task<uint> MessageCountAsync(IConnection connection, string queue)
+    internal static async Task<uint> MessageCountAsync(IConnection connection, string queue)
     {
         try
         {
@@ -445,7 +445,7 @@ public static class EndToEnd
         }
     }
 
-    private static async Task PurgeAsync(IConnection connection, string queue)
+    internal static async Task PurgeAsync(IConnection connection, string queue)
     {
         try
         {

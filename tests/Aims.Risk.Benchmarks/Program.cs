@@ -9,6 +9,8 @@ using Aims.Risk.Benchmarks;
 //   rules-diff [--systems N] [--rounds N]   rules diff over a SQLite register of N systems (default 100,000)
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
 //   report [--systems N] [--risks-per-system M]   the HTML report of a register of N × M risks (default 10,000 × 20)
+//   reassess-latency --worker <Aims.Risk.Worker.dll> [--vhost <vhost>] [--systems N] [--rate R] [--seconds S]
+//                   new events' latency p99 with and without a background re-assessment of N systems (default 100,000; 100 ev/s for 60 s)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -25,6 +27,12 @@ return args.FirstOrDefault() switch
     "report" => await ReportScale.RunAsync(
         Option("--systems") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 10_000,
         Option("--risks-per-system") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 20),
+    "reassess-latency" => await ReassessLatency.RunAsync(
+        Option("--worker") ?? throw new ArgumentException("reassess-latency needs --worker <path of Aims.Risk.Worker.dll>"),
+        Option("--vhost") ?? "/",
+        Option("--systems") is { } rs ? int.Parse(rs, CultureInfo.InvariantCulture) : 100_000,
+        Option("--rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 100,
+        Option("--seconds") is { } seconds ? int.Parse(seconds, CultureInfo.InvariantCulture) : 60),
     "e2e" => await EndToEnd.RunAsync(
         quick,
         Option("--worker") ?? throw new ArgumentException("e2e needs --worker <path of Aims.Risk.Worker.dll>"),
@@ -35,6 +43,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M]");
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M] | reassess-latency --worker <dll> [--vhost <vhost>] [--systems N] [--rate R] [--seconds S]");
     return 2;
 }

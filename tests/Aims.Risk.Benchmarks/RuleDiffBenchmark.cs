@@ -5,7 +5,7 @@ using Aims.Risk.Core.RuleChanges;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -56,6 +56,9 @@ public static class RuleDiffBenchmark
             var results = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
+                var gcPause = GC.GetTotalPauseDuration();
+                var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+                var allocated = GC.GetTotalAllocatedBytes();
                 var started = Stopwatch.GetTimestamp();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var archived = await register.ReadRuleSetsAsync(default);
@@ -64,6 +67,9 @@ public static class RuleDiffBenchmark
                 var report = await RegisterDiff.RunAsync(register.ReadLatestInputsAsync(null, default), active, candidate, default);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                var gc = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"GC: {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:0} MB allocated, collections {GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:0} ms");
                 if (report.Systems != systems)
                 {
                     Console.Error.WriteLine($"rules-diff: expected {systems} systems, the diff saw {report.Systems}");
@@ -73,7 +79,7 @@ public static class RuleDiffBenchmark
                 results.Add(systems / elapsed.TotalSeconds);
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"rules-diff round {round + 1}: {systems} systems in {elapsed.TotalSeconds:0.00} s ({systems / elapsed.TotalSeconds:0} systems/s; archived set compiled in {compiled.TotalMilliseconds:0} ms; {cpuSeconds:0.00} CPU-s, {systems / cpuSeconds:0} systems per CPU-second), {report.Changed.Count} systems changed, {report.Changes.Count()} risk changes"));
+                    $"rules-diff round {round + 1}: {systems} systems in {elapsed.TotalSeconds:0.00} s ({systems / elapsed.TotalSeconds:0} systems/s; archived set compiled in {compiled.TotalMilliseconds:0} ms; {cpuSeconds:0.00} CPU-s, {systems / cpuSeconds:0} systems per CPU-second), {report.Changed.Count} systems changed, {report.Changes.Count()} risk changes; {gc}"));
             }
 
             results.Sort();
@@ -138,25 +144,12 @@ public static class RuleDiffBenchmark
     /// <summary>The shipped pack with the threshold raised to High and a new rule on public systems, under a new version.</summary>
     private static RuleSet Candidate(string folder)
     {
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json"))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
+        ShippedRulePack.CopyTo(folder);
         var criteria = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "criteria.json")))!;
         criteria["acceptanceThreshold"] = "High";
         File.WriteAllText(Path.Combine(folder, "criteria.json"), criteria.ToJsonString());
-        var security = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "security.json")))!;
-        var rule = security["Rules"]![0]!.DeepClone();
-        rule["RuleName"] = "SEC-900";
-        rule["Expression"] = "change.System.Exposure == \"Public\"";
-        rule["Properties"]!["scope"] = "system";
-        rule["Properties"]!["rationale"] = "the system is public";
-        security["Rules"]!.AsArray().Add(rule);
-        File.WriteAllText(Path.Combine(folder, "security.json"), security.ToJsonString());
+        ShippedRulePack.AddPublicSystemsRule(folder, "9.0.0");
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RuleSetLoader.ManifestFile)))!;
-        manifest["version"] = "9.0.0";
         manifest.AsObject().Remove("changelog");
         File.WriteAllText(Path.Combine(folder, RuleSetLoader.ManifestFile), manifest.ToJsonString());
         return RuleSetLoader.Load(folder);

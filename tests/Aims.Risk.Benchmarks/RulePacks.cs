@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Aims.Risk.Core.Rules;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Benchmarks;
 

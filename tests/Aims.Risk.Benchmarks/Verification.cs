@@ -1,7 +1,7 @@
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using RulesEngine.Models;
 

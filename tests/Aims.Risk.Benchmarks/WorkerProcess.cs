@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Benchmarks;
 

@@ -44,16 +44,15 @@ internal static class ReportCommand
             }
 
             using var services = context.CreateStorage();
-            var report = await RiskReport.LoadAsync(services.Register, ruleSet, result.GetValue(system), context.Clock.GetUtcNow(), cancellationToken);
+            var systemId = result.GetValue(system);
             if (kind == "xlsx")
             {
+                // Every risk and, in one streamed read, every transition of the risks in scope.
+                var report = await RiskReport.LoadAsync(services.Register, ruleSet, systemId, context.Clock.GetUtcNow(), ReportDetail.All, cancellationToken);
                 var history = new List<RiskHistoryRecord>();
-                foreach (var risk in report.Risks)
+                await foreach (var change in services.Register.StreamHistoryAsync(systemId, cancellationToken))
                 {
-                    if (await services.Register.FindRiskAsync(risk.RiskId, cancellationToken) is { } detail)
-                    {
-                        history.AddRange(detail.History);
-                    }
+                    history.Add(change);
                 }
 
                 await using (var stream = File.Create(file!.FullName))
@@ -61,22 +60,26 @@ internal static class ReportCommand
                     RiskWorkbook.Write(report, history, stream);
                 }
 
-                context.Output.WriteLine($"wrote {file.FullName}: {report.Risks.Count} risks ({report.OpenRisks.Count} open), {history.Count} history rows, {Size(file)}");
+                context.Output.WriteLine($"wrote {file.FullName}: {report.RiskCount} risks ({report.OpenCount} open), {history.Count} history rows, {Size(file)}");
                 return AimsRiskCli.Success;
             }
 
+            // The page lists the first rows of the risk table and counts the rest: only those are kept while the
+            // register is read.
+            var page = await RiskReport.LoadAsync(services.Register, ruleSet, systemId, context.Clock.GetUtcNow(), ReportDetail.Page(result.GetValue(limit)), cancellationToken);
+
             if (file is null)
             {
-                RiskReportHtml.Write(report, context.Output, result.GetValue(limit));
+                RiskReportHtml.Write(page, context.Output, result.GetValue(limit));
                 return AimsRiskCli.Success;
             }
 
             await using (var writer = new StreamWriter(file.FullName, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
             {
-                RiskReportHtml.Write(report, writer, result.GetValue(limit));
+                RiskReportHtml.Write(page, writer, result.GetValue(limit));
             }
 
-            context.Output.WriteLine($"wrote {file.FullName}: {report.Risks.Count} risks ({report.OpenRisks.Count} open), {Size(file)}");
+            context.Output.WriteLine($"wrote {file.FullName}: {page.RiskCount} risks ({page.OpenCount} open), {Size(file)}");
             return AimsRiskCli.Success;
         });
         return command;

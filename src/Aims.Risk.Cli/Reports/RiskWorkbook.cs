@@ -42,8 +42,8 @@ internal static class RiskWorkbook
         var writers = new Action<SheetWriter>[]
         {
             w => Methodology(w, report),
-            w => Matrix(w, report.Inherent, "Inherent", report.OpenRisks.Count),
-            w => Matrix(w, report.Residual, "Residual", report.OpenRisks.Count),
+            w => Matrix(w, report.Inherent, "Inherent", report.OpenCount),
+            w => Matrix(w, report.Residual, "Residual", report.OpenCount),
             w => Risks(w, report),
             w => History(w, report, history),
             w => Soa(w, report),
@@ -93,8 +93,8 @@ internal static class RiskWorkbook
         Pair(w, "Rule-set SHA-256", report.RuleSetHash);
         Pair(w, "Acceptance threshold", criteria.AcceptanceThreshold.ToString());
         w.Row(SheetCell.Of("Longest acceptance (days)", WorkbookStyles.Bold), SheetCell.Of(criteria.MaxAcceptanceDays));
-        w.Row(SheetCell.Of("Risks", WorkbookStyles.Bold), SheetCell.Of(report.Risks.Count));
-        w.Row(SheetCell.Of("Open risks", WorkbookStyles.Bold), SheetCell.Of(report.OpenRisks.Count));
+        w.Row(SheetCell.Of("Risks", WorkbookStyles.Bold), SheetCell.Of(report.RiskCount));
+        w.Row(SheetCell.Of("Open risks", WorkbookStyles.Bold), SheetCell.Of(report.OpenCount));
         Pair(w, "Method", "A finding's level is read from the grid below by its likelihood and impact (1-5 each; score = likelihood × impact). At or above the acceptance threshold a risk requires treatment and gets a due date; below it, it is tolerated.");
         Pair(w, "Inherent and residual", "Inherent: the likelihood and impact of the latest finding. Residual: what the owner recorded after treatment (Mitigated). The matrices count open risks (every status but Resolved).");
         w.Row();
@@ -194,7 +194,7 @@ internal static class RiskWorkbook
         foreach (var line in report.Soa)
         {
             w.Row(SheetCell.Of(line.Control), SheetCell.Of(line.Title), SheetCell.Of(line.Applicable ? "yes" : "no"), SheetCell.Of(line.Implementation),
-                SheetCell.Of(line.RiskIds.Count), SheetCell.Of(line.Justification, WorkbookStyles.Wrap));
+                SheetCell.Of(line.RiskCount), SheetCell.Of(line.Justification, WorkbookStyles.Wrap));
         }
     }
 

@@ -46,18 +46,21 @@ public static class CatalogLoader
         return Parse(bytes, path);
     }
 
+    /// <summary>Comments are allowed in the catalogue (people write it), trailing commas are not.</summary>
+    private static JsonReaderOptions ReaderOptions => new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = ContractJson.MaxDepth };
+
     /// <exception cref="CatalogValidationException">The content is not a valid catalogue; every problem is listed.</exception>
     public static SystemCatalog Parse(ReadOnlySpan<byte> content, string path)
     {
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(content, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = ContractJson.MaxDepth });
+            var reader = new Utf8JsonReader(content, ReaderOptions);
             document = JsonDocument.ParseValue(ref reader);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new CatalogValidationException($"{path}: {AiSystemChangedReader.Describe(ex)}");
+            throw new CatalogValidationException($"{path}: {JsonRefusalText.Syntax(content, ReaderOptions) ?? "invalid JSON"}");
         }
 
         using (document)
@@ -76,7 +79,7 @@ public static class CatalogLoader
             }
             catch (JsonException ex)
             {
-                throw new CatalogValidationException($"{path}: {AiSystemChangedReader.Describe(ex)}");
+                throw new CatalogValidationException($"{path}: {JsonRefusalText.For(ex, content, typeof(SystemCatalog), ContractJson.Options, ReaderOptions)}");
             }
 
             errors.AddRange(Consistency(catalog).Select(e => $"{path}: {e}"));

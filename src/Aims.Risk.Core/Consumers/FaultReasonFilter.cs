@@ -11,7 +11,7 @@ namespace Aims.Risk.Core.Consumers;
 /// <summary>
 /// Turns a fault that no retry can fix into a reason for people before MassTransit moves the message to the error
 /// queue. It runs inside the retries: transient store and broker faults pass unchanged so that the retries see them
-/// (and, once exhausted, reach the error queue with the store's or the client's message). Refusals of bad input
+/// (and, once exhausted, reach the error queue with a reason <see cref="ErrorQueueFilter"/> builds from their kind). Refusals of bad input
 /// (<see cref="InvalidEventException"/>, <see cref="EventConflictException"/>) already say what is wrong and pass
 /// unchanged; so does a cancellation by the worker stopping, which returns the message to the queue.
 /// </summary>
@@ -49,7 +49,7 @@ public sealed partial class FaultReasonFilter(ILogger<FaultReasonFilter> logger)
     }
 
     /// <summary>The store's own words where they name no host or path: SQLite's result text, SQL Server's error number.</summary>
-    private static string Store(Exception exception) => exception switch
+    internal static string Store(Exception exception) => exception switch
     {
         SqliteException sqlite => $"SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message.Split('\'', 3) switch { [_, var text, _] => text, _ => "see the worker's log" }}",
         SqlException sql => $"SQL Server error {sql.Number}",

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using Aims.Risk.Contracts;
 
@@ -10,21 +9,15 @@ namespace Aims.Risk.Core.Events;
 /// the types, the required fields and the values are checked, and the first problem found in each of those
 /// stages is reported with the field it concerns. Unknown fields are ignored (forward compatibility).
 /// </summary>
-public static partial class AiSystemChangedReader
+public static class AiSystemChangedReader
 {
     /// <summary>The default largest body accepted. A change event is a few kilobytes.</summary>
     public const int DefaultMaxBytes = 1 << 20;
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-    [GeneratedRegex(@"Aims\.Risk\.Contracts\.(\w+)")]
-    private static partial Regex ContractTypeName();
-
-    [GeneratedRegex(@"^The property or field '(\w+)' on type '[\w.]+' doesn't allow setting null values")]
-    private static partial Regex NullNotAllowed();
-
-    [GeneratedRegex(@" \| LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
-    private static partial Regex PositionSuffix();
+    /// <summary>How bodies and envelopes are read: the contract's depth, no comments, no trailing commas.</summary>
+    private static JsonReaderOptions ReaderOptions => new() { MaxDepth = ContractJson.MaxDepth };
 
     /// <summary>
     /// The checks that need no contract: size, encoding and JSON syntax (depth included). The worker runs them
@@ -34,7 +27,7 @@ public static partial class AiSystemChangedReader
     public static void CheckSyntax(ReadOnlySpan<byte> body, int maxBytes = DefaultMaxBytes)
     {
         CheckBytes(body, maxBytes);
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = ContractJson.MaxDepth });
+        var reader = new Utf8JsonReader(body, ReaderOptions);
         try
         {
             while (reader.Read())
@@ -45,9 +38,9 @@ public static partial class AiSystemChangedReader
                 }
             }
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new InvalidEventException(Describe(ex));
+            throw new InvalidEventException(JsonRefusalText.Syntax(body, ReaderOptions) ?? "invalid JSON");
         }
     }
 
@@ -63,8 +56,8 @@ public static partial class AiSystemChangedReader
         }
         catch (JsonException ex)
         {
-            // No inner exception: the error queue's reason header shows the innermost message, and this one is clearer.
-            throw new InvalidEventException(Describe(ex));
+            // No inner exception: the error queue's reason is this message, and nothing of the serializer's is needed.
+            throw new InvalidEventException(JsonRefusalText.For(ex, body, typeof(AiSystemChanged), ContractJson.Options));
         }
         catch (NotSupportedException ex)
         {
@@ -94,7 +87,7 @@ public static partial class AiSystemChangedReader
     /// <exception cref="InvalidEventException">The envelope is not a JSON object with exactly one <c>message</c>.</exception>
     public static Range EnvelopeMessage(ReadOnlySpan<byte> envelope)
     {
-        var reader = new Utf8JsonReader(envelope, new JsonReaderOptions { MaxDepth = ContractJson.MaxDepth });
+        var reader = new Utf8JsonReader(envelope, ReaderOptions);
         Range? message = null;
         try
         {
@@ -125,9 +118,9 @@ public static partial class AiSystemChangedReader
                 }
             }
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {Describe(ex)}");
+            throw new InvalidEventException($"the MassTransit envelope is not valid JSON: {JsonRefusalText.Syntax(envelope, ReaderOptions) ?? "invalid JSON"}");
         }
 
         return message ?? throw new InvalidEventException("the MassTransit envelope has no 'message'");
@@ -167,53 +160,4 @@ public static partial class AiSystemChangedReader
             throw new InvalidEventException("the body starts with a byte order mark (EF BB BF); send UTF-8 JSON without one");
         }
     }
-
-    /// <summary>Turns System.Text.Json's message into one a publisher can act on: the field and what is wrong.</summary>
-    internal static string Describe(JsonException ex)
-    {
-        var message = PositionSuffix().Replace(ex.Message, "");
-        var path = ex.Path is { Length: > 0 } p && p != "$" ? p : null;
-        if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
-        {
-            var typeName = ContractTypeName().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
-            var enumType = typeName is null ? null : typeof(AiSystemChanged).Assembly.GetType($"Aims.Risk.Contracts.{typeName}");
-            var expected = enumType switch
-            {
-                { IsEnum: true } => $"one of {string.Join(", ", Enum.GetNames(enumType))}",
-                _ when message.Contains("IReadOnlyList", StringComparison.Ordinal) => $"an array of {typeName} objects",
-                _ when message.Contains("IReadOnlyDictionary", StringComparison.Ordinal) => "an object of attributes",
-                not null => $"an object ({typeName})",
-                null => DescribeType(message),
-            };
-            return $"{path ?? "the body"}: wrong value or type; expected {expected}";
-        }
-
-        if (NullNotAllowed().Match(message) is { Success: true } nullField)
-        {
-            return $"{path ?? nullField.Groups[1].Value}: must not be null";
-        }
-
-        if (message.Contains("missing required properties", StringComparison.Ordinal))
-        {
-            var where = ContractTypeName().Match(message) is { Success: true } t ? t.Groups[1].Value : "the event";
-            return $"{path ?? "the body"}: {where} is missing required properties including: {message[(message.IndexOf("including: ", StringComparison.Ordinal) + 11)..].TrimEnd('.')}";
-        }
-
-        message = ContractTypeName().Replace(message, "$1");
-        message = message.Replace(" Path: $.", " Path: ", StringComparison.Ordinal).Replace(" Path: $", "", StringComparison.Ordinal);
-        return path is null || message.Contains(path.TrimStart('$', '.'), StringComparison.Ordinal)
-            ? $"invalid JSON: {message}"
-            : $"{path}: {message}";
-    }
-
-    private static string DescribeType(string message) => message switch
-    {
-        _ when message.Contains("System.Guid", StringComparison.Ordinal) => "a UUID string",
-        _ when message.Contains("System.DateTimeOffset", StringComparison.Ordinal) => "an RFC 3339 timestamp string",
-        _ when message.Contains("System.Boolean", StringComparison.Ordinal) => "true or false",
-        _ when message.Contains("System.Int32", StringComparison.Ordinal) => "a whole number",
-        _ when message.Contains("System.Double", StringComparison.Ordinal) => "a number",
-        _ when message.Contains("System.String", StringComparison.Ordinal) => "a string",
-        _ => "a value of the type the contract gives (docs/contracts.md)",
-    };
 }

@@ -115,9 +115,9 @@ public static class CloudEventReader
                 ? o
                 : throw new InvalidEventException($"CloudEvent {cloudEvent.Id}: data must be an AiSystemChanged JSON object");
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new InvalidEventException($"CloudEvent {cloudEvent.Id}: data is not valid JSON: {AiSystemChangedReader.Describe(ex)}");
+            throw new InvalidEventException($"CloudEvent {cloudEvent.Id}: data is not valid JSON: {JsonRefusalText.Syntax((DataJson(cloudEvent) ?? default).Span, new JsonReaderOptions { MaxDepth = 64 }) ?? "invalid JSON"}");
         }
 
         if (!data.ContainsKey("eventId"))

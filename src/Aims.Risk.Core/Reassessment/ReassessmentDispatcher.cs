@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
@@ -24,6 +25,7 @@ public sealed partial class ReassessmentDispatcher(
     IOptions<ReassessmentOptions> options,
     TimeProvider clock,
     ReassessmentMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<ReassessmentDispatcher> logger) : BackgroundService
 {
     /// <summary>Messages in flight to the broker at once while a run is enqueued.</summary>
@@ -41,6 +43,16 @@ public sealed partial class ReassessmentDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         rules.Activated += OnActivated;
+
+        // Not before the host has started, and with it the bus and its queues: a run sent earlier to the re-assessment
+        // exchange, before its queue exists or is bound, would be dropped as unroutable. Runs requested meanwhile wait
+        // in the register.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -110,8 +122,10 @@ public sealed partial class ReassessmentDispatcher(
         // by the quorum queue the endpoint declared.
         var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{Topology.ReassessmentQueue}"));
         var cutoff = clock.GetUtcNow() - (options.Value.Interval ?? TimeSpan.Zero);
-        var pending = new List<Task>(SendWindow);
-        var systems = 0;
+
+        // The systems first, then the messages: the register's read ends before the first send, so no read stays open
+        // (in SQLite, holding back the checkpoint of every write) while the run is enqueued at its pace.
+        var messages = new List<ReassessSystem>();
         await foreach (var input in register.ReadLatestInputsAsync(run.SystemId, cancellationToken))
         {
             var wanted = run.Reason switch
@@ -122,22 +136,28 @@ public sealed partial class ReassessmentDispatcher(
                 ReassessmentRun.AtInterval => input.AssessedAt < cutoff,
                 _ => true,
             };
-            if (!wanted)
+            if (wanted)
             {
-                continue;
-            }
-
-            var message = new ReassessSystem { RunId = run.RunId, Reason = run.Reason, SystemId = input.SystemId, EventId = input.EventId, RuleSetHash = ruleSet.Hash };
-            pending.Add(endpoint.Send(message, send => send.MessageId = ReassessmentIds.Message(run.RunId, input.SystemId), cancellationToken));
-            systems++;
-            if (pending.Count == SendWindow)
-            {
-                await Task.WhenAll(pending);
-                pending.Clear();
+                messages.Add(new ReassessSystem { RunId = run.RunId, Reason = run.Reason, SystemId = input.SystemId, EventId = input.EventId, RuleSetHash = ruleSet.Hash });
             }
         }
 
-        await Task.WhenAll(pending);
+        // Paced at Reassessment:EnqueueRate, about ten windows a second: new events keep the broker and the CPU.
+        var rate = options.Value.EnqueueRate;
+        var window = Math.Clamp(rate / 10, 1, SendWindow);
+        var started = Stopwatch.GetTimestamp();
+        for (var sent = 0; sent < messages.Count; sent += window)
+        {
+            await Task.WhenAll(messages.Skip(sent).Take(window).Select(message =>
+                endpoint.Send(message, send => send.MessageId = ReassessmentIds.Message(run.RunId, message.SystemId), cancellationToken)));
+            var ahead = TimeSpan.FromSeconds((double)(sent + window) / rate) - Stopwatch.GetElapsedTime(started);
+            if (ahead > TimeSpan.Zero && sent + window < messages.Count)
+            {
+                await Task.Delay(ahead, cancellationToken);
+            }
+        }
+
+        var systems = messages.Count;
         await register.MarkReassessmentEnqueuedAsync(run.RunId, ruleSet.Version, ruleSet.Hash, systems, clock.GetUtcNow(), cancellationToken);
         LogEnqueued(run.RunId, run.Reason, systems, ruleSet.Version);
     }

@@ -25,6 +25,14 @@ public sealed class ReassessmentOptions
     [Range(1, 1_000, ErrorMessage = "Reassessment:PrefetchCount must be from {1} to {2}")]
     public int PrefetchCount { get; set; } = 16;
 
+    /// <summary>
+    /// Re-assessment messages a replica sends per second while it enqueues a run: sent all at once, 100,000 messages
+    /// took the broker and the CPU from new events for a minute. Keep the register's systems ÷ this well under
+    /// <see cref="ClaimTimeout"/>, or another replica claims the run again (its messages are then recorded once).
+    /// </summary>
+    [Range(10, 100_000, ErrorMessage = "Reassessment:EnqueueRate must be from {1} to {2}")]
+    public int EnqueueRate { get; set; } = 1000;
+
     /// <summary>How often a replica looks for runs to enqueue (requested by the command line, or left by a replica that stopped).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Reassessment:PollInterval must be from {1} to {2}")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);

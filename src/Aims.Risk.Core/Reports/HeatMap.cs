@@ -37,39 +37,80 @@ public sealed class HeatMap
         }
     }
 
-    public static HeatMap Inherent(IEnumerable<RiskRecord> risks, RiskCriteria criteria) =>
-        Build(risks, r => (r.Likelihood, r.Impact), criteria);
+    public static HeatMap Inherent(IEnumerable<RiskRecord> risks, RiskCriteria criteria) => Build(risks, inherent: true, criteria);
 
-    public static HeatMap Residual(IEnumerable<RiskRecord> risks, RiskCriteria criteria) =>
-        Build(risks, r => r is { ResidualLikelihood: { } l, ResidualImpact: { } i } ? (l, i) : null, criteria);
+    public static HeatMap Residual(IEnumerable<RiskRecord> risks, RiskCriteria criteria) => Build(risks, inherent: false, criteria);
 
-    private static HeatMap Build(IEnumerable<RiskRecord> risks, Func<RiskRecord, (int Likelihood, int Impact)?> place, RiskCriteria criteria)
+    private static HeatMap Build(IEnumerable<RiskRecord> risks, bool inherent, RiskCriteria criteria)
     {
         ArgumentNullException.ThrowIfNull(risks);
-        ArgumentNullException.ThrowIfNull(criteria);
-        var ids = new List<Guid>[RiskCriteria.Scale, RiskCriteria.Scale];
-        var total = 0;
+        var builder = new Builder(inherent, criteria, int.MaxValue, RiskReport.SeverityOrder);
         foreach (var risk in risks)
         {
-            // A value outside the scale cannot come from the register's checks; it is left off rather than misplaced.
-            if (place(risk) is not { } at || at.Likelihood is < 1 or > RiskCriteria.Scale || at.Impact is < 1 or > RiskCriteria.Scale)
-            {
-                continue;
-            }
-
-            (ids[at.Likelihood - 1, at.Impact - 1] ??= []).Add(risk.RiskId);
-            total++;
+            builder.Add(risk);
         }
 
-        var cells = new HeatMapCell[RiskCriteria.Scale, RiskCriteria.Scale];
-        for (var l = 1; l <= RiskCriteria.Scale; l++)
+        return builder.Build();
+    }
+
+    /// <summary>A map built one risk at a time, keeping the count of each cell and its first <c>keep</c> ids in <c>order</c>.</summary>
+    internal sealed class Builder
+    {
+        private readonly bool _inherent;
+        private readonly RiskCriteria _criteria;
+        private readonly TopList<RiskRecord>?[,] _cells = new TopList<RiskRecord>?[RiskCriteria.Scale, RiskCriteria.Scale];
+        private readonly int _keep;
+        private readonly IComparer<RiskRecord> _order;
+        private int _total;
+
+        public Builder(bool inherent, RiskCriteria criteria, int keep, IComparer<RiskRecord> order)
         {
-            for (var i = 1; i <= RiskCriteria.Scale; i++)
-            {
-                cells[l - 1, i - 1] = new HeatMapCell(l, i, criteria.LevelOf(l, i), (IReadOnlyList<Guid>?)ids[l - 1, i - 1] ?? []);
-            }
+            ArgumentNullException.ThrowIfNull(criteria);
+            _inherent = inherent;
+            _criteria = criteria;
+            _keep = keep;
+            _order = order;
         }
 
-        return new HeatMap(cells, total);
+        public void Add(RiskRecord risk)
+        {
+            int likelihood, impact;
+            if (_inherent)
+            {
+                (likelihood, impact) = (risk.Likelihood, risk.Impact);
+            }
+            else if (risk is { ResidualLikelihood: { } l, ResidualImpact: { } i })
+            {
+                (likelihood, impact) = (l, i);
+            }
+            else
+            {
+                return;
+            }
+
+            // A value outside the scale cannot come from the register's checks; it is left off rather than misplaced.
+            if (likelihood is < 1 or > RiskCriteria.Scale || impact is < 1 or > RiskCriteria.Scale)
+            {
+                return;
+            }
+
+            (_cells[likelihood - 1, impact - 1] ??= new TopList<RiskRecord>(_keep, _order)).Add(risk);
+            _total++;
+        }
+
+        public HeatMap Build()
+        {
+            var cells = new HeatMapCell[RiskCriteria.Scale, RiskCriteria.Scale];
+            for (var l = 1; l <= RiskCriteria.Scale; l++)
+            {
+                for (var i = 1; i <= RiskCriteria.Scale; i++)
+                {
+                    var placed = _cells[l - 1, i - 1];
+                    cells[l - 1, i - 1] = new HeatMapCell(l, i, _criteria.LevelOf(l, i), placed?.Count ?? 0, placed is null ? [] : [.. placed.ToList().Select(r => r.RiskId)]);
+                }
+            }
+
+            return new HeatMap(cells, _total);
+        }
     }
 }

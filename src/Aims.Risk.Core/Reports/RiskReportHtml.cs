@@ -105,14 +105,14 @@ public static class RiskReportHtml
     private static void Summary(Html w, RiskReport report)
     {
         w.Raw("<section id=\"summary\" aria-labelledby=\"summary-title\">\n<h2 id=\"summary-title\">Summary</h2>\n<ul class=\"figures\">\n");
-        Figure(w, "open-risks", report.OpenRisks.Count, "open risks", $"of {N(report.Risks.Count)} in the register, on {N(report.SystemCount)} systems");
+        Figure(w, "open-risks", report.OpenCount, "open risks", $"of {N(report.RiskCount)} in the register, on {N(report.SystemCount)} systems");
         foreach (var level in Levels.OrderDescending())
         {
             Figure(w, $"open-{level.ToString().ToLowerInvariant()}", report.OpenByLevel[level], $"{level} (inherent)", null);
         }
 
-        Figure(w, "overdue", report.Overdue.Count, "overdue treatments", "past their due date");
-        Figure(w, "expiring", report.ExpiringAcceptances.Count, "acceptances expiring", $"within {RiskReport.ExpiryWindowDays} days");
+        Figure(w, "overdue", report.OverdueCount, "overdue treatments", "past their due date");
+        Figure(w, "expiring", report.ExpiringCount, "acceptances expiring", $"within {RiskReport.ExpiryWindowDays} days");
         Figure(w, "residual", report.Residual.Total, "with a residual", "recorded by the owner");
         w.Raw("</ul>\n</section>\n");
     }
@@ -145,31 +145,31 @@ public static class RiskReportHtml
             w.Raw("<td class=\"num\">").Raw(N(report.OpenByLevel[level])).Raw("</td>");
         }
 
-        w.Raw("<td class=\"num\">").Raw(N(report.OpenRisks.Count)).Raw("</td></tr></tfoot>\n</table>\n");
+        w.Raw("<td class=\"num\">").Raw(N(report.OpenCount)).Raw("</td></tr></tfoot>\n</table>\n");
 
         w.Raw("<h3 id=\"overdue-title\">Overdue treatments</h3>\n");
-        RiskList(w, "overdue-list", "overdue-title", report.Overdue, ["System", "Rule", "Title", "Level", "Status", "Owner", "Due", "Days overdue"],
+        RiskList(w, "overdue-list", "overdue-title", report.Overdue, report.OverdueCount, ["System", "Rule", "Title", "Level", "Status", "Owner", "Due", "Days overdue"],
             r => [r.SystemId, r.RuleId, r.Title, null, r.Status.ToString(), r.Owner, Date(r.DueBy), N((int)(now - r.DueBy!.Value).TotalDays)],
             "No treatment is past its due date.");
         w.Raw($"<h3 id=\"expiring-title\">Acceptances ending within {RiskReport.ExpiryWindowDays} days</h3>\n");
-        RiskList(w, "expiring-list", "expiring-title", report.ExpiringAcceptances, ["System", "Rule", "Title", "Level", "Status", "Accepted by", "Accepted until", "Days left"],
+        RiskList(w, "expiring-list", "expiring-title", report.ExpiringAcceptances, report.ExpiringCount, ["System", "Rule", "Title", "Level", "Status", "Accepted by", "Accepted until", "Days left"],
             r => [r.SystemId, r.RuleId, r.Title, null, r.Status.ToString(), r.AcceptedBy ?? "", Date(r.AcceptedUntil), r.AcceptedUntil <= now ? "ended" : N((int)Math.Ceiling((r.AcceptedUntil!.Value - now).TotalDays))],
             $"No acceptance ends within {RiskReport.ExpiryWindowDays} days.");
         w.Raw("</section>\n");
     }
 
     /// <summary>A short list of risks; the null column is the level cell.</summary>
-    private static void RiskList(Html w, string id, string labelledBy, IReadOnlyList<RiskRecord> risks, string[] headers, Func<RiskRecord, string?[]> row, string empty)
+    private static void RiskList(Html w, string id, string labelledBy, IReadOnlyList<RiskRecord> risks, int count, string[] headers, Func<RiskRecord, string?[]> row, string empty)
     {
-        if (risks.Count == 0)
+        if (count == 0)
         {
             w.Raw($"<p id=\"{id}\">").Text(empty).Raw("</p>\n");
             return;
         }
 
-        if (risks.Count > ListLimit)
+        if (count > ListLimit)
         {
-            w.Raw("<p class=\"note\">").Text($"The first {N(ListLimit)} of {N(risks.Count)} are listed; the workbook lists every risk.").Raw("</p>\n");
+            w.Raw("<p class=\"note\">").Text($"The first {N(ListLimit)} of {N(count)} are listed; the workbook lists every risk.").Raw("</p>\n");
         }
 
         w.Raw($"<table id=\"{id}\" aria-labelledby=\"{labelledBy}\">\n<thead><tr>");
@@ -246,16 +246,17 @@ public static class RiskReportHtml
     private static void RiskTable(Html w, RiskReport report, int tableLimit)
     {
         var shown = Math.Min(tableLimit, report.Risks.Count);
+        var total = report.RiskCount;
         w.Raw("<section id=\"risks\" aria-labelledby=\"risks-title\">\n<h2 id=\"risks-title\">Risks</h2>\n");
-        if (shown < report.Risks.Count)
+        if (shown < total)
         {
             w.Raw("<p class=\"note\" id=\"risks-limited\">").Text(
-                $"This page lists the first {N(shown)} of {N(report.Risks.Count)} risks: open ones first, the highest levels first. The figures, heat maps and Statement of Applicability above and below count every risk; the workbook (aims-risk report --format xlsx) and aims-risk risks --format csv list them all.")
+                $"This page lists the first {N(shown)} of {N(total)} risks: open ones first, the highest levels first. The figures, heat maps and Statement of Applicability above and below count every risk; the workbook (aims-risk report --format xlsx) and aims-risk risks --format csv list them all.")
                 .Raw("</p>\n");
         }
         else
         {
-            w.Raw("<p>").Text($"All {N(report.Risks.Count)} risks, open ones first, the highest levels first.").Raw("</p>\n");
+            w.Raw("<p>").Text($"All {N(total)} risks, open ones first, the highest levels first.").Raw("</p>\n");
         }
 
         w.Raw("<table class=\"risks\" id=\"risk-table\" aria-labelledby=\"risks-title\">\n<thead><tr><th scope=\"col\">System</th><th scope=\"col\">Rule</th><th scope=\"col\">Title</th><th scope=\"col\">Level</th><th scope=\"col\">Residual</th><th scope=\"col\">Status</th><th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Accepted until</th></tr></thead>\n<tbody>\n");
@@ -287,7 +288,7 @@ public static class RiskReportHtml
         foreach (var line in report.Soa)
         {
             w.Raw("<tr><th scope=\"row\">").Text(line.Control).Raw("</th><td>").Text(line.Title).Raw("</td><td>").Raw(line.Applicable ? "yes" : "no").Raw("</td><td>").Text(line.Implementation)
-                .Raw("</td><td class=\"num\">").Raw(N(line.RiskIds.Count)).Raw("</td></tr>\n");
+                .Raw("</td><td class=\"num\">").Raw(N(line.RiskCount)).Raw("</td></tr>\n");
         }
 
         w.Raw("</tbody>\n</table>\n</section>\n");

@@ -1,4 +1,5 @@
 using Aims.Risk.Contracts;
+using Aims.Risk.Core.Reports;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
 
@@ -19,58 +20,125 @@ public static class StatementOfApplicability
     public static IReadOnlyList<SoaLine> Build(IReadOnlyList<RiskRecord> risks, int? namedAtMost = null)
     {
         ArgumentNullException.ThrowIfNull(risks);
-        // One sort and one pass over the risks, not one of each per control: the report builds this for 200,000 risks.
-        var open = risks.Where(r => r.IsOpen)
-            .OrderByDescending(r => r.Level).ThenBy(r => r.SystemId, StringComparer.Ordinal).ThenBy(r => r.RuleId, StringComparer.Ordinal);
-        var byControl = new Dictionary<string, List<RiskRecord>>(StringComparer.Ordinal);
-        foreach (var risk in open)
+        var soa = new Accumulator(int.MaxValue);
+        foreach (var risk in risks)
         {
-            for (var i = 0; i < risk.Controls.Count; i++)
+            soa.Add(risk);
+        }
+
+        return soa.Lines(namedAtMost);
+    }
+
+    /// <summary>
+    /// The statement built one risk at a time, in any order: per control, how many open risks need it, how their
+    /// treatments stand, and the first <c>keep</c> of them (highest level, then system and rule), which are the ones a
+    /// justification can name and the ones <see cref="SoaLine.RiskIds"/> lists.
+    /// </summary>
+    internal sealed class Accumulator(int keep)
+    {
+        private static readonly Comparer<RiskRecord> Order = Comparer<RiskRecord>.Create((a, b) =>
+        {
+            var order = b.Level.CompareTo(a.Level);
+            order = order != 0 ? order : string.CompareOrdinal(a.SystemId, b.SystemId);
+            return order != 0 ? order : string.CompareOrdinal(a.RuleId, b.RuleId);
+        });
+
+        private readonly Dictionary<string, Needing> _byControl = new(StringComparer.Ordinal);
+
+        public void Add(RiskRecord risk)
+        {
+            if (!risk.IsOpen)
             {
-                var control = risk.Controls[i];
-                var list = byControl.TryGetValue(control, out var found) ? found : byControl[control] = [];
-                if (list.Count == 0 || !ReferenceEquals(list[^1], risk))
+                return;
+            }
+
+            var controls = risk.Controls;
+            for (var i = 0; i < controls.Count; i++)
+            {
+                var control = controls[i];
+                if (Repeats(controls, i))
                 {
-                    list.Add(risk);
+                    continue;
                 }
+
+                if (!_byControl.TryGetValue(control, out var needing))
+                {
+                    _byControl[control] = needing = new Needing(keep);
+                }
+
+                needing.Add(risk);
             }
         }
 
-        return [.. ReferenceData.AnnexAControls.Order(ControlOrder.Instance).Select(control =>
-        {
-            var needing = byControl.GetValueOrDefault(control) ?? [];
-            var justification = needing.Count == 0
-                ? "no identified risk requires it"
-                : string.Join("; ", needing.Take(namedAtMost ?? int.MaxValue).Select(r => $"{r.RuleId} on {r.SystemId} ({r.Level}, {r.Status}, risk {r.RiskId})"))
-                  + (needing.Count > namedAtMost ? $"; and {needing.Count - namedAtMost} more" : "");
-            return new SoaLine(control, ReferenceData.AnnexATitles[control], needing.Count > 0, justification, Implementation(needing), [.. needing.Select(r => r.RiskId)]);
-        })];
-    }
+        public IReadOnlyList<SoaLine> Lines(int? namedAtMost) =>
+            [.. ReferenceData.AnnexAControls.Order(ControlOrder.Instance).Select(control =>
+            {
+                var needing = _byControl.GetValueOrDefault(control);
+                var count = needing?.Risks.Count ?? 0;
+                var first = needing?.Risks.ToList() ?? [];
+                var justification = count == 0
+                    ? "no identified risk requires it"
+                    : string.Join("; ", first.Take(namedAtMost ?? int.MaxValue).Select(r => $"{r.RuleId} on {r.SystemId} ({r.Level}, {r.Status}, risk {r.RiskId})"))
+                      + (count > namedAtMost ? $"; and {count - namedAtMost} more" : "");
+                return new SoaLine(control, ReferenceData.AnnexATitles[control], count > 0, justification, Implementation(needing), [.. first.Select(r => r.RiskId)])
+                {
+                    RiskCount = count,
+                };
+            })];
 
-    /// <summary>The least advanced treatment among the risks that need the control decides how far it has come.</summary>
-    private static string Implementation(List<RiskRecord> needing)
-    {
-        if (needing.Count == 0)
+        /// <summary>A control a risk cites twice needs it once.</summary>
+        private static bool Repeats(IReadOnlyList<string> controls, int index)
         {
-            return NotRequired;
+            for (var j = 0; j < index; j++)
+            {
+                if (string.Equals(controls[j], controls[index], StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
-        int Count(params RiskStatus[] statuses) => needing.Count(r => statuses.Contains(r.Status));
-        var requested = Count(RiskStatus.TreatmentRequested);
-        var treating = Count(RiskStatus.InTreatment);
-        var done = Count(RiskStatus.Treated, RiskStatus.Transferred, RiskStatus.Avoided);
-        var retained = Count(RiskStatus.Accepted, RiskStatus.Tolerated);
-        if (requested > 0)
+        /// <summary>The least advanced treatment among the risks that need the control decides how far it has come.</summary>
+        private static string Implementation(Needing? needing)
         {
-            return done + treating > 0 ? $"Partly implemented ({done + treating} of {needing.Count} risks treated or in treatment)" : "Not implemented (treatment requested)";
+            if (needing is null || needing.Risks.Count == 0)
+            {
+                return NotRequired;
+            }
+
+            var total = needing.Risks.Count;
+            int Count(params RiskStatus[] statuses) => statuses.Sum(s => needing.ByStatus[(int)s]);
+            var requested = Count(RiskStatus.TreatmentRequested);
+            var treating = Count(RiskStatus.InTreatment);
+            var done = Count(RiskStatus.Treated, RiskStatus.Transferred, RiskStatus.Avoided);
+            var retained = Count(RiskStatus.Accepted, RiskStatus.Tolerated);
+            if (requested > 0)
+            {
+                return done + treating > 0 ? $"Partly implemented ({done + treating} of {total} risks treated or in treatment)" : "Not implemented (treatment requested)";
+            }
+
+            if (treating > 0)
+            {
+                return $"In progress ({treating} of {total} risks in treatment)";
+            }
+
+            return retained == total ? "Risk retained (accepted or within appetite)" : "Implemented";
         }
 
-        if (treating > 0)
+        private sealed class Needing(int keep)
         {
-            return $"In progress ({treating} of {needing.Count} risks in treatment)";
-        }
+            public TopList<RiskRecord> Risks { get; } = new(keep, Order);
 
-        return retained == needing.Count ? "Risk retained (accepted or within appetite)" : "Implemented";
+            public int[] ByStatus { get; } = new int[Enum.GetValues<RiskStatus>().Length];
+
+            public void Add(RiskRecord risk)
+            {
+                Risks.Add(risk);
+                ByStatus[(int)risk.Status]++;
+            }
+        }
     }
 
     /// <summary>A.2.2 before A.10.1: by the numbers, not the text.</summary>

@@ -24,8 +24,7 @@ public static class TreatmentUpdateReader
         }
         catch (JsonException ex)
         {
-            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
-            throw new InvalidEventException($"not a valid RiskTreatmentUpdated{where}: {ex.Message}");
+            throw new InvalidEventException(JsonRefusalText.For(ex, body, typeof(RiskTreatmentUpdated), ContractJson.Options));
         }
 
         if (update is null)

@@ -8,13 +8,17 @@ using Aims.Risk.Core.Storage;
 namespace Aims.Risk.Core.RuleChanges;
 
 /// <summary>
-/// Runs <see cref="RuleSetDiffer"/> over every system's latest input: the register's rows stream in through a bounded
-/// channel (constant memory, whatever the register's size) and are compared on every core; both rule sets are compiled
+/// Runs <see cref="RuleSetDiffer"/> over every system's latest input: the register's rows stream in, in batches, through
+/// a bounded channel (constant memory, whatever the register's size) and are compared on every core; both rule sets are compiled
 /// once, by the caller. Only systems with a change are kept.
 /// </summary>
 public static class RegisterDiff
 {
-    private const int Buffered = 1024;
+    /// <summary>Inputs handed to a comparer at once: one channel operation per batch, not per system.</summary>
+    private const int Batch = 64;
+
+    /// <summary>Batches waiting for a comparer: constant memory, whatever the register's size.</summary>
+    private const int Buffered = 4;
 
     public static async Task<RegisterDiffReport> RunAsync(
         IAsyncEnumerable<LatestInput> inputs,
@@ -25,8 +29,8 @@ public static class RegisterDiff
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var differ = new RuleSetDiffer(active, candidate);
-        var channel = Channel.CreateBounded<LatestInput>(new BoundedChannelOptions(Buffered) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var changed = new ConcurrentBag<SystemDiff>();
+        var channel = Channel.CreateBounded<List<LatestInput>>(new BoundedChannelOptions(Buffered) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var changed = new ConcurrentBag<List<SystemDiff>>();
         long systems = 0;
 
         // A worker that fails stops the reader too, so the reader never waits on a channel nobody empties.
@@ -37,16 +41,22 @@ public static class RegisterDiff
                 try
                 {
                     long seen = 0;
-                    await foreach (var input in channel.Reader.ReadAllAsync(stop.Token))
+                    var mine = new List<SystemDiff>();
+                    await foreach (var batch in channel.Reader.ReadAllAsync(stop.Token))
                     {
-                        var diff = differ.Compare(Read(input));
-                        seen++;
-                        if (diff.Changes.Count > 0 || diff.CandidateErrors.Count > 0)
+                        foreach (var input in batch)
                         {
-                            changed.Add(diff);
+                            var diff = differ.Compare(Read(input));
+                            if (diff.Changes.Count > 0 || diff.CandidateErrors.Count > 0)
+                            {
+                                mine.Add(diff);
+                            }
                         }
+
+                        seen += batch.Count;
                     }
 
+                    changed.Add(mine);
                     Interlocked.Add(ref systems, seen);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -59,9 +69,20 @@ public static class RegisterDiff
 
         try
         {
+            var batch = new List<LatestInput>(Batch);
             await foreach (var input in inputs.WithCancellation(stop.Token))
             {
-                await channel.Writer.WriteAsync(input, stop.Token);
+                batch.Add(input);
+                if (batch.Count == Batch)
+                {
+                    await channel.Writer.WriteAsync(batch, stop.Token);
+                    batch = new List<LatestInput>(Batch);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await channel.Writer.WriteAsync(batch, stop.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -74,7 +95,7 @@ public static class RegisterDiff
         }
 
         await Task.WhenAll(workers);
-        var ordered = changed.OrderBy(d => d.SystemId, StringComparer.Ordinal).ToList();
+        var ordered = changed.SelectMany(d => d).OrderBy(d => d.SystemId, StringComparer.Ordinal).ToList();
         return new RegisterDiffReport(active.Version, active.Hash, candidate.Version, candidate.Hash, systems, ordered);
     }
 
@@ -86,7 +107,7 @@ public static class RegisterDiff
     {
         try
         {
-            return JsonSerializer.Deserialize<AiSystemChanged>(input.Payload, ContractJson.Options)
+            return JsonSerializer.Deserialize<AiSystemChanged>(input.Utf8Payload.Span, ContractJson.Options)
                 ?? throw new InvalidDataException($"the latest assessment of system {input.SystemId} (event {input.EventId}) has an empty payload");
         }
         catch (JsonException ex)

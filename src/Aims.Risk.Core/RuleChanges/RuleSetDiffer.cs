@@ -16,8 +16,11 @@ public sealed class RuleSetDiffer
     private readonly RuleSet _active;
     private readonly RuleSet _candidate;
 
-    /// <summary>For each candidate rule, the active rule with the same id (or -1), and whether its expression is the same.</summary>
-    private readonly (int Active, bool SameExpression)[] _pairs;
+    /// <summary>
+    /// For each candidate rule, the active rule with the same id (or -1), whether its expression is the same, and whether
+    /// its scoring is (likelihood, impact and modifiers): then one score serves both sets, only the criteria differ.
+    /// </summary>
+    private readonly (int Active, bool SameExpression, bool SameScoring)[] _pairs;
 
     /// <summary>Active rules the candidate does not have.</summary>
     private readonly int[] _removed;
@@ -35,8 +38,8 @@ public sealed class RuleSetDiffer
         }
 
         _pairs = [.. candidate.Rules.Select(r => activeIndex.TryGetValue(r.Definition.Id, out var i)
-            ? (i, string.Equals(active.Rules[i].Definition.Expression, r.Definition.Expression, StringComparison.Ordinal))
-            : (-1, false))];
+            ? (i, string.Equals(active.Rules[i].Definition.Expression, r.Definition.Expression, StringComparison.Ordinal), SameScoring(active.Rules[i].Definition, r.Definition))
+            : (-1, false, false))];
         var kept = candidate.Rules.Select(r => r.Definition.Id).ToHashSet(StringComparer.Ordinal);
         _removed = [.. Enumerable.Range(0, active.Rules.Count).Where(i => !kept.Contains(active.Rules[i].Definition.Id))];
     }
@@ -52,7 +55,7 @@ public sealed class RuleSetDiffer
         for (var c = 0; c < _pairs.Length; c++)
         {
             var rule = _candidate.Rules[c];
-            var (a, same) = _pairs[c];
+            var (a, same, sameScoring) = _pairs[c];
             var activeRule = a >= 0 ? _active.Rules[a] : null;
             var candidateFires = Fires(rule, normalized, out var failure);
             if (failure is not null)
@@ -65,12 +68,13 @@ public sealed class RuleSetDiffer
             var definition = rule.Definition;
             if (candidateFires)
             {
-                var now = Scored(_candidate, rule, normalized);
+                var score = rule.Score(normalized);
+                var now = Scored(_candidate, rule, score);
                 if (!activeFires)
                 {
                     Add(new RiskChange(systemId, definition.Id, definition.Category, RiskChangeKind.Opens, null, now.Level, null, now.Treatment));
                 }
-                else if (Scored(_active, activeRule!, normalized) is var was && was.Level != now.Level)
+                else if (Scored(_active, activeRule!, sameScoring ? score : activeRule!.Score(normalized)) is var was && was.Level != now.Level)
                 {
                     Add(new RiskChange(systemId, definition.Id, definition.Category, RiskChangeKind.LevelChanges, was.Level, now.Level, was.Treatment, now.Treatment));
                 }
@@ -105,12 +109,21 @@ public sealed class RuleSetDiffer
     }
 
     /// <summary>The level and treatment a finding of the rule gets, its modifiers applied as the evaluator applies them.</summary>
-    private static (RiskLevel Level, Treatment Treatment) Scored(RuleSet ruleSet, CompiledRule rule, AiSystemChanged normalized)
+    private static (RiskLevel Level, Treatment Treatment) Scored(RuleSet ruleSet, CompiledRule rule, AiSystemChanged normalized) =>
+        Scored(ruleSet, rule, rule.Score(normalized));
+
+    private static (RiskLevel Level, Treatment Treatment) Scored(RuleSet ruleSet, CompiledRule rule, RuleScore score)
     {
-        var score = rule.Score(normalized);
         var level = ruleSet.Criteria.LevelOf(score.Likelihood, score.Impact);
         return (level, ruleSet.Criteria.RequiresTreatment(level) ? rule.Definition.Treatment : Treatment.Accept);
     }
+
+    /// <summary>Both rules score an input alike: the same likelihood, impact and modifiers (conditions and increments).</summary>
+    private static bool SameScoring(RuleDefinition active, RuleDefinition candidate) =>
+        active.Likelihood == candidate.Likelihood && active.Impact == candidate.Impact
+        && active.Modifiers.Count == candidate.Modifiers.Count
+        && active.Modifiers.Zip(candidate.Modifiers).All(m =>
+            string.Equals(m.First.When, m.Second.When, StringComparison.Ordinal) && m.First.Likelihood == m.Second.Likelihood && m.First.Impact == m.Second.Impact);
 
     /// <summary>The evaluator's semantics: a rule that throws has not fired, and the error is reported.</summary>
     private static bool Fires(CompiledRule rule, AiSystemChanged normalized, out RuleEvaluationError? failure)

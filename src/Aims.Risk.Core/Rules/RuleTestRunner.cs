@@ -177,7 +177,7 @@ public static class RuleTestRunner
             // A base is an example event of the rule set, never a file elsewhere on the machine.
             var baseName = baseNode.GetValue<string>();
             var basePath = Path.GetFullPath(Path.Combine(folder, baseName));
-            if (Path.IsPathRooted(baseName) || !RuleSetLoader.IsInside(ruleSetFolder, Path.GetRelativePath(ruleSetFolder, basePath)))
+            if (Path.IsPathRooted(baseName) || !RuleSetFolder.IsInside(ruleSetFolder, Path.GetRelativePath(ruleSetFolder, basePath)))
             {
                 throw new InvalidDataException($"base '{baseName}' must be a file inside the rule set folder");
             }

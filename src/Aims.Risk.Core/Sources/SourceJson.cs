@@ -19,9 +19,9 @@ internal static class SourceJson
         {
             return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new SourceFormatException($"the body is not valid JSON ({what} is expected): {AiSystemChangedReader.Describe(ex)}");
+            throw new SourceFormatException($"the body is not valid JSON ({what} is expected): {JsonRefusalText.Syntax(body.Span, new JsonReaderOptions { MaxDepth = 64 }) ?? "invalid JSON"}");
         }
     }
 

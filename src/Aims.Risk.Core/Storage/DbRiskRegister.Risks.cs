@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Risks;
@@ -22,6 +23,26 @@ public abstract partial class DbRiskRegister
                 return await ReadRisksAsync(connection, query, token);
             },
             cancellationToken);
+    }
+
+    /// <summary>Streams: one row in memory at a time. Not repeated on a transient failure (rows already yielded cannot be taken back).</summary>
+    public async IAsyncEnumerable<RiskRecord> StreamRisksAsync(string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenForReadAsync(cancellationToken);
+        await foreach (var risk in StreamRisksAsync(connection, systemId, cancellationToken))
+        {
+            yield return risk;
+        }
+    }
+
+    /// <summary>Streams: one row in memory at a time. Not repeated on a transient failure (rows already yielded cannot be taken back).</summary>
+    public async IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenForReadAsync(cancellationToken);
+        await foreach (var change in StreamHistoryAsync(connection, systemId, cancellationToken))
+        {
+            yield return change;
+        }
     }
 
     public async Task<RiskDetail?> FindRiskAsync(Guid riskId, CancellationToken cancellationToken) =>
@@ -103,6 +124,12 @@ public abstract partial class DbRiskRegister
     protected abstract Task<IReadOnlyList<RiskRecord>> ReadRisksOfSystemAsync(DbConnection connection, DbTransaction transaction, string systemId, CancellationToken cancellationToken);
 
     protected abstract Task<IReadOnlyList<RiskRecord>> ReadRisksAsync(DbConnection connection, RiskQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Every risk, or one system's, in no particular order.</summary>
+    protected abstract IAsyncEnumerable<RiskRecord> StreamRisksAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken);
+
+    /// <summary>Every history row, or those of one system's risks, in no particular order.</summary>
+    protected abstract IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken);
 
     /// <summary>One risk; with a transaction, locked against other writers until it ends.</summary>
     protected abstract Task<RiskRecord?> ReadRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, CancellationToken cancellationToken);

@@ -47,6 +47,15 @@ public interface IRiskRegister
     /// <summary>The risks, filtered; ordered by system and rule.</summary>
     Task<IReadOnlyList<RiskRecord>> QueryRisksAsync(RiskQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every risk (of one system when <paramref name="systemId"/> is set), streamed in one read, in no particular order:
+    /// a report of the whole register without holding it. Not repeated on a transient failure; the caller runs it again.
+    /// </summary>
+    IAsyncEnumerable<RiskRecord> StreamRisksAsync(string? systemId, CancellationToken cancellationToken);
+
+    /// <summary>Every transition of the risks (of one system's risks when <paramref name="systemId"/> is set), streamed in one read, in no particular order.</summary>
+    IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(string? systemId, CancellationToken cancellationToken);
+
     /// <summary>A risk with its findings and history, or null.</summary>
     Task<RiskDetail?> FindRiskAsync(Guid riskId, CancellationToken cancellationToken);
 

@@ -48,7 +48,45 @@ internal static class RegisterValues
         value.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     internal static DateTimeOffset ParseTimestamp(string text) =>
-        DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None);
+        TryParseUtcTimestamp(text, out var value) ? value : DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None);
+
+    /// <summary>
+    /// The form <see cref="FormatTimestamp"/> writes, <c>2026-11-29T03:51:11.123+00:00</c>, read without the general
+    /// parser (a report reads five per risk); anything else, valid or not, goes to <see cref="DateTimeOffset.ParseExact(string, string, IFormatProvider, DateTimeStyles)"/>.
+    /// </summary>
+    private static bool TryParseUtcTimestamp(string text, out DateTimeOffset value)
+    {
+        value = default;
+        if (text is not { Length: 29 } || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.'
+            || !text.EndsWith("+00:00", StringComparison.Ordinal)
+            || !Digits(text, 0, 4, out var year) || !Digits(text, 5, 2, out var month) || !Digits(text, 8, 2, out var day)
+            || !Digits(text, 11, 2, out var hour) || !Digits(text, 14, 2, out var minute) || !Digits(text, 17, 2, out var second)
+            || !Digits(text, 20, 3, out var millisecond)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool Digits(string text, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return true;
+    }
 
     internal static string FormatGuid(Guid value) => value.ToString("D", CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Aims.Risk.Contracts;
 using Dapper;
 
@@ -38,6 +39,20 @@ public sealed partial class SqlServerRiskRegister
           AND (@Status IS NULL OR Status = @Status)
           AND (@MinimumRank IS NULL OR LevelRank >= @MinimumRank)
         ORDER BY SystemId, RuleId
+        OPTION (RECOMPILE);
+        """;
+
+    [SqlParameters(typeof(SystemFilter))]
+    internal const string StreamRisksSql = "SELECT " + RiskColumns + """
+         FROM dbo.Risks
+        WHERE @SystemId IS NULL OR SystemId = @SystemId
+        OPTION (RECOMPILE);
+        """;
+
+    [SqlParameters(typeof(SystemFilter))]
+    internal const string StreamHistorySql = "SELECT " + HistoryColumns + """
+         FROM dbo.RiskHistory
+        WHERE @SystemId IS NULL OR RiskId IN (SELECT RiskId FROM dbo.Risks WHERE SystemId = @SystemId)
         OPTION (RECOMPILE);
         """;
 
@@ -121,6 +136,26 @@ public sealed partial class SqlServerRiskRegister
     {
         var filter = new RiskFilter(query.SystemId, query.Status?.ToString(), query.MinimumLevel is { } level ? RegisterValues.Rank(level) : null, query.Limit);
         return [.. (await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksSql, filter, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+    }
+
+    protected override async IAsyncEnumerable<RiskRecord> StreamRisksAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(StreamRisksSql, new SystemFilter(systemId), cancellationToken: cancellationToken));
+        var parse = reader.GetRowParser<RiskRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return parse(reader).ToRecord();
+        }
+    }
+
+    protected override async IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(StreamHistorySql, new SystemFilter(systemId), cancellationToken: cancellationToken));
+        var parse = reader.GetRowParser<HistoryRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return parse(reader).ToRecord();
+        }
     }
 
     protected override async Task<RiskRecord?> ReadRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, CancellationToken cancellationToken) =>

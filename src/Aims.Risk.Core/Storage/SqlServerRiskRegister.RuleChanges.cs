@@ -15,6 +15,7 @@ public sealed partial class SqlServerRiskRegister
         """;
 
     // The latest by time of assessment; the event id breaks a tie within one millisecond, so each system has one row.
+    // Compiled for the value of @SystemId, so that one system's is a seek, not a scan of every system's assessments.
     [SqlParameters(typeof(SystemFilter))]
     internal const string SelectLatestInputsSql = """
         SELECT SystemId, EventId, AssessedAt, RuleSetVersion, RuleSetHash, Payload
@@ -23,7 +24,8 @@ public sealed partial class SqlServerRiskRegister
               FROM dbo.Assessments
               WHERE @SystemId IS NULL OR SystemId = @SystemId) AS Ranked
         WHERE Position = 1
-        ORDER BY SystemId;
+        ORDER BY SystemId
+        OPTION (RECOMPILE);
         """;
 
     protected override async Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken)

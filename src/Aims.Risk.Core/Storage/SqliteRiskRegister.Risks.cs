@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Aims.Risk.Contracts;
 using Dapper;
 
@@ -14,6 +15,8 @@ public sealed partial class SqliteRiskRegister
         """;
 
     private const string SelectRisksOfSystemSql = "SELECT " + RiskColumns + " FROM Risks WHERE SystemId = @SystemId;";
+
+    private const string SelectAllRisksSql = "SELECT " + RiskColumns + " FROM Risks;";
 
     private const string SelectRiskSql = "SELECT " + RiskColumns + " FROM Risks WHERE RiskId = @RiskId;";
 
@@ -62,6 +65,10 @@ public sealed partial class SqliteRiskRegister
 
     private const string SelectHistoryOfRiskSql = "SELECT " + HistoryColumns + " FROM RiskHistory WHERE RiskId = @Key ORDER BY At, ChangeId;";
 
+    private const string SelectAllHistorySql = "SELECT " + HistoryColumns + " FROM RiskHistory;";
+
+    private const string SelectHistoryOfSystemSql = "SELECT " + HistoryColumns + " FROM RiskHistory WHERE RiskId IN (SELECT RiskId FROM Risks WHERE SystemId = @SystemId);";
+
     private const string SelectHistoryOfEventSql = "SELECT " + HistoryColumns + " FROM RiskHistory WHERE EventId = @Key ORDER BY At, ChangeId;";
 
     private const string SelectHistoryOfUpdateSql = "SELECT " + HistoryColumns + " FROM RiskHistory WHERE UpdateId = @Key;";
@@ -103,6 +110,68 @@ public sealed partial class SqliteRiskRegister
             query.Limit,
         };
         return [.. (await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksSql, parameters, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+    }
+
+    // Read by column position, without Dapper's row objects: a report reads the whole table.
+    protected override async IAsyncEnumerable<RiskRecord> StreamRisksAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var command = systemId is null
+            ? new CommandDefinition(SelectAllRisksSql, cancellationToken: cancellationToken)
+            : new CommandDefinition(SelectRisksOfSystemSql, new { SystemId = systemId }, cancellationToken: cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(command);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ReadRisk(reader);
+        }
+    }
+
+    protected override async IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var command = systemId is null
+            ? new CommandDefinition(SelectAllHistorySql, cancellationToken: cancellationToken)
+            : new CommandDefinition(SelectHistoryOfSystemSql, new { SystemId = systemId }, cancellationToken: cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(command);
+        var parse = reader.GetRowParser<HistoryRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return parse(reader).ToRecord();
+        }
+    }
+
+    /// <summary>A row of <see cref="RiskColumns"/>, by position; the same values as <see cref="RiskRow.ToRecord"/>.</summary>
+    private static RiskRecord ReadRisk(DbDataReader row)
+    {
+        string? Text(int column) => row.IsDBNull(column) ? null : row.GetString(column);
+        int? Number(int column) => row.IsDBNull(column) ? null : checked((int)row.GetInt64(column));
+        return new RiskRecord
+        {
+            RiskId = RegisterValues.ParseGuid(row.GetString(0)),
+            SystemId = row.GetString(1),
+            RuleId = row.GetString(2),
+            Category = row.GetString(3),
+            Title = row.GetString(4),
+            Owner = row.GetString(5),
+            Status = RegisterValues.ParseName<RiskStatus>(row.GetString(6)),
+            Likelihood = checked((int)row.GetInt64(7)),
+            Impact = checked((int)row.GetInt64(8)),
+            Score = checked((int)row.GetInt64(9)),
+            Level = RegisterValues.ParseName<RiskLevel>(row.GetString(10)),
+            Controls = RegisterValues.SplitControls(row.GetString(12)),
+            ResidualLikelihood = Number(13),
+            ResidualImpact = Number(14),
+            ResidualLevel = ParseOptional<RiskLevel>(Text(15)),
+            AcceptedBy = Text(16),
+            AcceptedUntil = ParseOptionalTimestamp(Text(17)),
+            DueBy = ParseOptionalTimestamp(Text(18)),
+            OpenTaskId = ParseOptionalGuid(Text(19)),
+            FirstSeenAt = RegisterValues.ParseTimestamp(row.GetString(20)),
+            LastSeenAt = RegisterValues.ParseTimestamp(row.GetString(21)),
+            LastEventId = RegisterValues.ParseGuid(row.GetString(22)),
+            RuleSetVersion = row.GetString(23),
+            RuleSetHash = row.GetString(24),
+            OverdueNoticeFor = ParseOptionalTimestamp(Text(25)),
+            Version = row.GetInt64(26),
+        };
     }
 
     protected override async Task<RiskRecord?> ReadRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, CancellationToken cancellationToken) =>

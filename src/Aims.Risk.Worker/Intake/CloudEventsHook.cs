@@ -87,9 +87,9 @@ internal static class CloudEventsHook
         {
             return JsonDocument.Parse(json);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new SourceFormatException($"the CloudEvent's data is not valid JSON: {ex.Message}");
+            throw new SourceFormatException($"the CloudEvent's data is not valid JSON: {JsonRefusalText.Syntax(json.Span) ?? "invalid JSON"}");
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Text;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.IntegrationTests.Broker;
 using Aims.Risk.IntegrationTests.Reliability;
-using Aims.Risk.Tests.Sources;
+using Aims.Risk.TestSupport;
 using Xunit.Abstractions;
 
 namespace Aims.Risk.IntegrationTests.Intake;

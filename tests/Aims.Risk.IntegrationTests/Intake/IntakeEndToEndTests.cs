@@ -4,7 +4,7 @@ using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Sources;
 using Aims.Risk.IntegrationTests.Broker;
 using Aims.Risk.IntegrationTests.Reliability;
-using Aims.Risk.Tests.Sources;
+using Aims.Risk.TestSupport;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 

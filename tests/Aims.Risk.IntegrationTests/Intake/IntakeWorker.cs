@@ -5,8 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Aims.Risk.IntegrationTests.Broker;
 using Aims.Risk.IntegrationTests.Reliability;
-using Aims.Risk.IntegrationTests.Worker;
-using Aims.Risk.Tests.Sources;
+using Aims.Risk.TestSupport;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

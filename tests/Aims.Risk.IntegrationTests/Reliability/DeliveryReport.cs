@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aims.Risk.TestSupport;
 using Xunit.Abstractions;
 
 namespace Aims.Risk.IntegrationTests.Reliability;
@@ -39,7 +40,7 @@ public sealed record DeliveryReport(
         output.WriteLine(ToString());
         var folder = Environment.GetEnvironmentVariable("AIMS_RISK_TEST_RESULTS") is { Length: > 0 } results
             ? results
-            : Path.Combine(Worker.Repository.Root, "tests", "TestResults");
+            : Path.Combine(RepositoryRoot.Path, "tests", "TestResults");
         Directory.CreateDirectory(folder);
         File.AppendAllText(Path.Combine(folder, "reliability-figures.txt"), $"{DateTime.UtcNow:O} {this}{Environment.NewLine}");
     }

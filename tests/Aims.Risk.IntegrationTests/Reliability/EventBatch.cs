@@ -4,7 +4,7 @@ using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
-using Aims.Risk.IntegrationTests.Worker;
+using Aims.Risk.TestSupport;
 using RabbitMQ.Client;
 
 namespace Aims.Risk.IntegrationTests.Reliability;
@@ -26,9 +26,9 @@ public sealed class EventBatch
 
     public static EventBatch Create(int count)
     {
-        var ruleSet = RuleSetLoader.Load(Repository.Rules);
+        var ruleSet = RuleSetLoader.Load(RepositoryRoot.Rules);
         var evaluator = new RiskEvaluator(TimeProvider.System);
-        var examples = Directory.GetFiles(Path.Combine(Repository.Rules, "examples"), "*.json").Order(StringComparer.Ordinal)
+        var examples = Directory.GetFiles(Path.Combine(RepositoryRoot.Rules, "examples"), "*.json").Order(StringComparer.Ordinal)
             .Select(f => JsonNode.Parse(File.ReadAllBytes(f))!.AsObject()).ToList();
         var events = new List<ExpectedEvent>(count);
         for (var i = 0; i < count; i++)

@@ -4,6 +4,7 @@ using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.IntegrationTests.Broker;
 using Aims.Risk.IntegrationTests.Worker;
+using Aims.Risk.TestSupport;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
@@ -13,7 +14,7 @@ namespace Aims.Risk.IntegrationTests.Reliability;
 [Collection(RabbitMqCollectionDefinition.Name)]
 public sealed class HealthEndpointTests(RabbitMqFixture broker, ITestOutputHelper output)
 {
-    private static readonly string ShippedVersion = RuleSetLoader.Load(Repository.Rules).Version;
+    private static readonly string ShippedVersion = RuleSetLoader.Load(RepositoryRoot.Rules).Version;
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -108,7 +109,7 @@ public sealed class HealthEndpointTests(RabbitMqFixture broker, ITestOutputHelpe
         await using var virtualHost = await VirtualHost.CreateAsync(broker);
         using var folder = new TempFolder("health-rules");
         var rules = folder.File("rules");
-        CopyFolder(Repository.Rules, rules);
+        CopyFolder(RepositoryRoot.Rules, rules);
         await using var worker = await WorkerProcess.StartAsync("worker", broker, virtualHost, $"Data Source={folder.File("register.db")}", folder.Path,
             new Dictionary<string, string> { ["Rules__Path"] = rules, ["Rules__Watch"] = "true", ["Rules__ReloadDelay"] = "00:00:00.200" });
 

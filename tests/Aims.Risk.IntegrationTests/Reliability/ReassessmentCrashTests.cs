@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Reassessment;
 using Aims.Risk.Core.Risks;
@@ -6,7 +5,7 @@ using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.IntegrationTests.Broker;
-using Aims.Risk.IntegrationTests.Worker;
+using Aims.Risk.TestSupport;
 using Microsoft.Data.Sqlite;
 using Polly;
 using Xunit.Abstractions;
@@ -94,9 +93,9 @@ public sealed class ReassessmentCrashTests(RabbitMqFixture broker, ITestOutputHe
     {
         var register = new SqliteRiskRegister($"Data Source={database}", ResiliencePipeline.Empty);
         await register.MigrateAsync(default);
-        var shipped = RuleSetLoader.Load(Repository.Rules);
+        var shipped = RuleSetLoader.Load(RepositoryRoot.Rules);
         await register.ArchiveRuleSetAsync(new RuleSetArchive(shipped.Version, shipped.Hash, shipped.Content, DateTimeOffset.UtcNow.AddDays(-1)), default);
-        var examples = Directory.EnumerateFiles(Path.Combine(Repository.Rules, "examples"), "*.json").Order(StringComparer.Ordinal)
+        var examples = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Rules, "examples"), "*.json").Order(StringComparer.Ordinal)
             .Select(f => AiSystemChangedReader.Read(File.ReadAllBytes(f), TimeProvider.System)).ToList();
         var evaluator = new RiskEvaluator(TimeProvider.System);
         var changes = Enumerable.Range(0, Systems).Select(i => examples[i % examples.Count] with
@@ -109,23 +108,7 @@ public sealed class ReassessmentCrashTests(RabbitMqFixture broker, ITestOutputHe
             _ = await register.RecordAsync(RegisterMapping.ToRecord(evaluator.Evaluate(change, shipped)), default);
         }
 
-        Directory.CreateDirectory(candidateFolder);
-        foreach (var file in Directory.EnumerateFiles(Repository.Rules, "*.json"))
-        {
-            File.Copy(file, Path.Combine(candidateFolder, Path.GetFileName(file)));
-        }
-
-        var security = JsonNode.Parse(File.ReadAllText(Path.Combine(candidateFolder, "security.json")))!;
-        var rule = security["Rules"]![0]!.DeepClone();
-        rule["RuleName"] = "SEC-900";
-        rule["Expression"] = "change.System.Exposure == \"Public\"";
-        rule["Properties"]!["scope"] = "system";
-        rule["Properties"]!["rationale"] = "the system is public";
-        security["Rules"]!.AsArray().Add(rule);
-        File.WriteAllText(Path.Combine(candidateFolder, "security.json"), security.ToJsonString());
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(candidateFolder, RuleSetLoader.ManifestFile)))!;
-        manifest["version"] = "9.2.0";
-        File.WriteAllText(Path.Combine(candidateFolder, RuleSetLoader.ManifestFile), manifest.ToJsonString());
+        ShippedRulePack.AddPublicSystemsRule(ShippedRulePack.CopyTo(candidateFolder), "9.2.0");
         var candidate = RuleSetLoader.Load(candidateFolder);
         SqliteConnection.ClearAllPools();
         return changes.Count(c => evaluator.Evaluate(c, candidate).Findings.Any(f => f.RuleId == "SEC-900"));

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Aims.Risk.IntegrationTests.Broker;
-using Aims.Risk.IntegrationTests.Worker;
+using Aims.Risk.TestSupport;
 using Xunit.Abstractions;
 
 namespace Aims.Risk.IntegrationTests.Reliability;
@@ -41,7 +41,7 @@ public sealed class StartupFailureTests(RabbitMqFixture broker, ITestOutputHelpe
         start.Environment["RabbitMq__Password"] = broker.Password;
         start.Environment["RabbitMq__VirtualHost"] = broker.VirtualHost;
         start.Environment["ConnectionStrings__RiskRegister"] = $"Data Source={folder.File("register.db")}";
-        start.Environment["Rules__Path"] = Repository.Rules;
+        start.Environment["Rules__Path"] = RepositoryRoot.Rules;
         start.Environment["Rules__Watch"] = "false";
         start.Environment["Health__Port"] = WorkerProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment[key] = value;

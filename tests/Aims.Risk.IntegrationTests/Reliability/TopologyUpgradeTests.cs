@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.IntegrationTests.Broker;
-using Aims.Risk.IntegrationTests.Worker;
+using Aims.Risk.TestSupport;
 using RabbitMQ.Client;
 
 namespace Aims.Risk.IntegrationTests.Reliability;
@@ -52,7 +52,7 @@ public sealed class TopologyUpgradeTests(RabbitMqFixture broker)
         _ = await worker.WaitUntilAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(90));
         Assert.True(await worker.LogContainsAsync(Topology.UnroutedTasks, TimeSpan.FromSeconds(30)), worker.LogTail());
 
-        var json = JsonNode.Parse(Repository.Example("credit-scoring.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("credit-scoring.json"))!.AsObject();
         var eventId = Guid.NewGuid();
         json["eventId"] = eventId.ToString();
         json["security"] = new JsonObject { ["artifactSigned"] = false, ["criticalVulnerabilities"] = 2 };

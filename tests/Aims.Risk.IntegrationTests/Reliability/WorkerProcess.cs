@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
 using Aims.Risk.IntegrationTests.Broker;
-using Aims.Risk.IntegrationTests.Worker;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.IntegrationTests.Reliability;
 
@@ -39,7 +39,7 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>The worker's build output, of the same configuration as this test assembly.</summary>
     public static string WorkerDll { get; } = Path.Combine(
-        Repository.Root, "src", "Aims.Risk.Worker", "bin",
+        RepositoryRoot.Path, "src", "Aims.Risk.Worker", "bin",
         typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release",
         "net10.0", "Aims.Risk.Worker.dll");
 
@@ -66,7 +66,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             ["RabbitMq__Username"] = broker.Username,
             ["RabbitMq__Password"] = broker.Password,
             ["ConnectionStrings__RiskRegister"] = connectionString,
-            ["Rules__Path"] = Repository.Rules,
+            ["Rules__Path"] = RepositoryRoot.Rules,
             ["Rules__Watch"] = "false",
             ["Health__Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Health__Address"] = "localhost",

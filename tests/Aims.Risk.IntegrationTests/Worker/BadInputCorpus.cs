@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.IntegrationTests.Worker;
 
@@ -17,7 +18,7 @@ public static class BadInputCorpus
     /// <summary>A valid event with a fresh id: the base every case changes.</summary>
     public static JsonObject Valid(Guid eventId)
     {
-        var json = JsonNode.Parse(Repository.Example("credit-scoring.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("credit-scoring.json"))!.AsObject();
         json["eventId"] = eventId.ToString();
         return json;
     }
@@ -26,30 +27,33 @@ public static class BadInputCorpus
     [
         // Not JSON, or not the JSON of an object.
         new("empty body", [], Json, "the body is empty"),
-        new("plain text", Encoding.UTF8.GetBytes("garbage, not json"), Json, "invalid JSON"),
+        new("plain text", Encoding.UTF8.GetBytes("garbage, not json"), Json, "invalid JSON at line 1, column 1: unexpected 'garbage'"),
         new("binary garbage (PNG header)", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00], null, "not valid UTF-8"),
         new("random bytes", RandomBytes(4096, seed: 42), null, "not valid UTF-8"),
-        new("truncated JSON", Truncated(), Json, "invalid JSON"),
-        new("JSON with a comment", Encoding.UTF8.GetBytes("/* hello */ " + Valid(Guid.NewGuid()).ToJsonString()), Json, "invalid JSON"),
-        new("trailing comma", Appended(""), Json, "invalid JSON"),
+        new("truncated JSON", Truncated(), Json, "the JSON ends before it is complete"),
+        new("JSON with a comment", Encoding.UTF8.GetBytes("/* hello */ " + Valid(Guid.NewGuid()).ToJsonString()), Json, "invalid JSON at line 1, column 1: a comment; comments are not allowed"),
+        new("trailing comma", Appended(""), Json, "a comma before '}'"),
+        new("two events in one body", Encoding.UTF8.GetBytes(Valid(Guid.NewGuid()).ToJsonString() + "\n" + Valid(Guid.NewGuid()).ToJsonString()), Json, "invalid JSON at line 2, column 1: more JSON after the end of the first value"),
         new("top-level array", Encoding.UTF8.GetBytes("[" + Valid(Guid.NewGuid()).ToJsonString() + "]"), Json, "the body: wrong value or type; expected an object (AiSystemChanged)"),
         new("top-level string", Encoding.UTF8.GetBytes("\"AiSystemChanged\""), Json, "the body: wrong value or type; expected an object (AiSystemChanged)"),
         new("top-level number", Encoding.UTF8.GetBytes("42"), Json, "the body: wrong value or type; expected an object (AiSystemChanged)"),
         new("top-level null", Encoding.UTF8.GetBytes("null"), Json, "the body is JSON null"),
         new("byte order mark", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Valid(Guid.NewGuid()).ToJsonString())], Json, "byte order mark"),
         new("invalid UTF-8 in a string", InvalidUtf8(), Json, "not valid UTF-8"),
-        new("UTF-16 encoded", Encoding.Unicode.GetBytes(Valid(Guid.NewGuid()).ToJsonString()), Json, "invalid JSON"),
-        new("deeply nested JSON", Appended("\"extra\":" + string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200)), Json, "maximum configured depth of 16"),
-        new("duplicate key", Appended("\"source\":\"other\""), Json, "Duplicate property 'source'"),
+        new("UTF-16 encoded", Encoding.Unicode.GetBytes(Valid(Guid.NewGuid()).ToJsonString()), Json, "invalid JSON at line 1, column 2: unexpected byte 0x00"),
+        new("deeply nested JSON", Appended("\"extra\":" + string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200)), Json, "nested deeper than the maximum depth of 16"),
+        new("duplicate key", Appended("\"source\":\"other\""), Json, "the body: duplicate property 'source'"),
+        new("duplicate key inside the system", Encoding.UTF8.GetBytes(Valid(Guid.NewGuid()).ToJsonString().Replace("\"system\":{", "\"system\":{\"owner\":\"someone\",", StringComparison.Ordinal)), Json, "$.system: duplicate property 'owner'"),
         new("10 MB payload", Patched(e => e["attributes"] = new JsonObject { ["padding"] = new string('x', 10 * 1024 * 1024) }), Json, $"the limit is {maxMessageBytes} bytes"),
 
         // Required fields missing, null or empty.
-        new("eventId missing", Patched(e => e.Remove("eventId")), Json, "missing required properties including: 'eventId'"),
-        new("occurredAt missing", Patched(e => e.Remove("occurredAt")), Json, "missing required properties including: 'occurredAt'"),
-        new("changeType missing", Patched(e => e.Remove("changeType")), Json, "missing required properties including: 'changeType'"),
-        new("system missing", Patched(e => e.Remove("system")), Json, "missing required properties including: 'system'"),
+        new("eventId missing", Patched(e => e.Remove("eventId")), Json, "missing required properties: 'eventId'"),
+        new("occurredAt missing", Patched(e => e.Remove("occurredAt")), Json, "missing required properties: 'occurredAt'"),
+        new("changeType missing", Patched(e => e.Remove("changeType")), Json, "missing required properties: 'changeType'"),
+        new("system missing", Patched(e => e.Remove("system")), Json, "missing required properties: 'system'"),
         new("system null", Patched(e => e["system"] = null), null, "$.system: must not be null"),
-        new("system.owner missing", Patched(e => e["system"]!.AsObject().Remove("owner")), Json, "missing required properties including: 'owner'"),
+        new("system.owner missing", Patched(e => e["system"]!.AsObject().Remove("owner")), Json, "missing required properties: 'owner'"),
+        new("every required field missing", Encoding.UTF8.GetBytes("{\"note\":\"hello\"}"), Json, "the body: AiSystemChanged is missing required properties: 'eventId', 'occurredAt', 'source', 'changeType', 'system'"),
         new("system.id empty", Patched(e => e["system"]!["id"] = ""), Json, "system.id: is required and must not be empty"),
         new("source blank", Patched(e => e["source"] = "   "), Json, "source: is required and must not be empty"),
         new("eventId empty string", Patched(e => e["eventId"] = ""), Json, "$.eventId: wrong value or type; expected a UUID string"),
@@ -59,7 +63,7 @@ public static class BadInputCorpus
         new("eventId a number", Patched(e => e["eventId"] = 12345), Json, "$.eventId: wrong value or type; expected a UUID string"),
         new("system a string", Patched(e => e["system"] = "credit-scoring"), Json, "$.system: wrong value or type; expected an object (AiSystem)"),
         new("datasets an object", Patched(e => e["datasets"] = new JsonObject { ["name"] = "x" }), Json, "$.datasets: wrong value or type; expected an array of DatasetInfo objects"),
-        new("attributes an array", Patched(e => e["attributes"] = new JsonArray("a")), Json, "$.attributes: wrong value or type; expected an object of attributes"),
+        new("attributes an array", Patched(e => e["attributes"] = new JsonArray("a")), Json, "$.attributes: wrong value or type; expected an object whose values are each a string, a number or a boolean"),
         new("number as a string", Patched(e => e["security"] = new JsonObject { ["criticalVulnerabilities"] = "3" }), Json, "$.security.criticalVulnerabilities: wrong value or type; expected a whole number"),
         new("NaN as a string", Patched(e => e["model"] = new JsonObject { ["metrics"] = new JsonObject { ["accuracy"] = "NaN" } }), Json, "$.model.metrics.accuracy: wrong value or type; expected a number"),
         new("boolean as a string", Patched(e => e["system"]!["affectsIndividuals"] = "yes"), Json, "$.system.affectsIndividuals: wrong value or type; expected true or false"),
@@ -104,7 +108,7 @@ public static class BadInputCorpus
         new("timestamp without an offset", Patched(e => e["occurredAt"] = "2026-11-29T11:00:00"), Json, "$.occurredAt: '2026-11-29T11:00:00' has no offset"),
         new("timestamp with fractions and no offset", Patched(e => e["occurredAt"] = "2026-11-29T11:00:00.1234567"), Json, "has no offset"),
         new("date without a time", Patched(e => e["occurredAt"] = "2026-11-29"), Json, "$.occurredAt: '2026-11-29' has no offset"),
-        new("lone surrogate in a string", Encoding.UTF8.GetBytes(Valid(Guid.NewGuid()).ToJsonString().Replace("\"source\":\"", "\"source\":\"\\ud800", StringComparison.Ordinal)), Json, "source"),
+        new("lone surrogate in a string", Encoding.UTF8.GetBytes(Valid(Guid.NewGuid()).ToJsonString().Replace("\"source\":\"", "\"source\":\"\\ud800", StringComparison.Ordinal)), Json, "$.source: not valid Unicode text"),
         new("content type text/plain", Patched(_ => { }), "text/plain", "the content type 'text/plain' is not accepted"),
         new("content type XML", Patched(_ => { }), "application/xml", "the content type 'application/xml' is not accepted"),
         new("content type octet-stream", Patched(_ => { }), "application/octet-stream", "the content type 'application/octet-stream' is not accepted"),

@@ -9,6 +9,7 @@ using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.IntegrationTests.Broker;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
@@ -84,7 +85,7 @@ public sealed class ImpactAssessmentEndToEndTests(RabbitMqFixture broker) : IAsy
     /// <summary>The automated credit decision's intended use changing, with no word on an impact assessment.</summary>
     private static (JsonObject Json, Guid EventId) IntendedUseChange(string system)
     {
-        var json = JsonNode.Parse(Repository.Example("automated-credit-decision.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("automated-credit-decision.json"))!.AsObject();
         var eventId = Guid.NewGuid();
         json["eventId"] = eventId.ToString();
         json["system"]!["id"] = system;

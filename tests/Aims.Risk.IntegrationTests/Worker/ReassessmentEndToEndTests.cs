@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Events;
@@ -9,6 +8,7 @@ using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.IntegrationTests.Broker;
 using Aims.Risk.IntegrationTests.Reliability;
+using Aims.Risk.TestSupport;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
@@ -30,11 +30,7 @@ public sealed class ReassessmentEndToEndTests(RabbitMqFixture broker)
     {
         await using var virtualHost = await VirtualHost.CreateAsync(broker);
         using var folder = new TempFolder("reassess");
-        var rules = Directory.CreateDirectory(folder.File("rules")).FullName;
-        foreach (var file in Directory.EnumerateFiles(Repository.Rules, "*.json"))
-        {
-            File.Copy(file, Path.Combine(rules, Path.GetFileName(file)));
-        }
+        var rules = ShippedRulePack.CopyTo(folder.File("rules"));
 
         await using var worker = await WorkerHost.StartAsync(broker, new Dictionary<string, string?>
         {
@@ -48,7 +44,7 @@ public sealed class ReassessmentEndToEndTests(RabbitMqFixture broker)
         var tasks = await BindAsync(channel, Topology.TasksExchange);
         var statuses = await BindAsync(channel, Topology.RiskEventsExchange);
 
-        var examples = Directory.EnumerateFiles(Path.Combine(Repository.Rules, "examples"), "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var examples = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Rules, "examples"), "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
         foreach (var body in examples)
         {
             await channel.BasicPublishAsync("", Topology.InputQueue, mandatory: true, new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ContentType = "application/json" }, body);
@@ -66,17 +62,7 @@ public sealed class ReassessmentEndToEndTests(RabbitMqFixture broker)
         _ = await Take(channel, statuses, risks.Count);
 
         // The new version: a rule on public systems, nothing else changed.
-        var security = JsonNode.Parse(File.ReadAllText(Path.Combine(rules, "security.json")))!;
-        var rule = security["Rules"]![0]!.DeepClone();
-        rule["RuleName"] = "SEC-900";
-        rule["Expression"] = "change.System.Exposure == \"Public\"";
-        rule["Properties"]!["scope"] = "system";
-        rule["Properties"]!["rationale"] = "the system is public";
-        security["Rules"]!.AsArray().Add(rule);
-        File.WriteAllText(Path.Combine(rules, "security.json"), security.ToJsonString());
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(rules, RuleSetLoader.ManifestFile)))!;
-        manifest["version"] = "9.1.0";
-        File.WriteAllText(Path.Combine(rules, RuleSetLoader.ManifestFile), manifest.ToJsonString());
+        ShippedRulePack.AddPublicSystemsRule(rules, "9.1.0");
         var candidate = RuleSetLoader.Load(rules);
         // Two examples may describe one system (its latest input is re-assessed): count systems, not files.
         var expected = changes.Where(c => new RiskEvaluator(TimeProvider.System).Evaluate(c, candidate).Findings.Any(f => f.RuleId == "SEC-900")).Select(c => c.System.Id).Distinct().Order().ToList();
@@ -132,9 +118,9 @@ public sealed class ReassessmentEndToEndTests(RabbitMqFixture broker)
         var database = folder.File("register.db");
         var register = new SqliteRiskRegister($"Data Source={database}", Polly.ResiliencePipeline.Empty);
         await register.MigrateAsync(default);
-        var shipped = RuleSetLoader.Load(Repository.Rules);
+        var shipped = RuleSetLoader.Load(RepositoryRoot.Rules);
         await register.ArchiveRuleSetAsync(new RuleSetArchive(shipped.Version, shipped.Hash, shipped.Content, DateTimeOffset.UtcNow.AddDays(-10)), default);
-        var example = AiSystemChangedReader.Read(Repository.Example("credit-scoring.json"), TimeProvider.System);
+        var example = AiSystemChangedReader.Read(RepositoryRoot.Example("credit-scoring.json"), TimeProvider.System);
         var old = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-2));
         var stale = new List<AssessmentRecord>();
         foreach (var system in new[] { "stale-a", "stale-b", "stale-c", "fresh" })

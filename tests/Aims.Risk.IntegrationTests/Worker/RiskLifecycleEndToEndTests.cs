@@ -6,6 +6,7 @@ using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.IntegrationTests.Broker;
+using Aims.Risk.TestSupport;
 using RabbitMQ.Client;
 
 namespace Aims.Risk.IntegrationTests.Worker;
@@ -212,7 +213,7 @@ public sealed class RiskLifecycleEndToEndTests(RabbitMqFixture broker) : IAsyncL
 
     private static (JsonObject Json, Guid EventId) RiskyEvent(string system)
     {
-        var json = JsonNode.Parse(Repository.Example("credit-scoring.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("credit-scoring.json"))!.AsObject();
         var eventId = Guid.NewGuid();
         json["eventId"] = eventId.ToString();
         json["system"]!["id"] = system;

@@ -8,6 +8,7 @@ using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.IntegrationTests.Broker;
+using Aims.Risk.TestSupport;
 using RabbitMQ.Client;
 
 namespace Aims.Risk.IntegrationTests.Worker;
@@ -37,7 +38,7 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
     /// <summary>The CV-screening example made risky: unsigned, vulnerable, unconsented special-category data, no review.</summary>
     private static (JsonObject Json, Guid EventId) RiskyEvent()
     {
-        var json = JsonNode.Parse(Repository.Example("cv-screening.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("cv-screening.json"))!.AsObject();
         var eventId = Guid.NewGuid();
         json["eventId"] = eventId.ToString();
         json["changeType"] = "ModelDeployed";
@@ -50,7 +51,7 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
     private static List<Finding> Expected(JsonObject json)
     {
         var change = AiSystemChangedReader.Read(Encoding.UTF8.GetBytes(json.ToJsonString()), TimeProvider.System);
-        return [.. new RiskEvaluator(TimeProvider.System).Evaluate(change, RuleSetLoader.Load(Repository.Rules)).Findings];
+        return [.. new RiskEvaluator(TimeProvider.System).Evaluate(change, RuleSetLoader.Load(RepositoryRoot.Rules)).Findings];
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
             Assert.Equal($"{finding.Category}.{finding.Level}".ToLowerInvariant(), message.RoutingKey);
             Assert.Equal((eventId, "cv-screening", finding.Level, finding.Score, finding.Treatment), (task.EventId, task.SystemId, task.Level, task.Score, task.Treatment));
             Assert.Equal(finding.Controls, task.Controls);
-            Assert.Equal(RuleSetLoader.Load(Repository.Rules).Version, task.RuleSetVersion);
+            Assert.Equal(RuleSetLoader.Load(RepositoryRoot.Rules).Version, task.RuleSetVersion);
             Assert.False(string.IsNullOrWhiteSpace(task.Rationale));
             Assert.True(task.DueBy > task.CreatedAt);
             using var body = JsonDocument.Parse(message.Body);
@@ -88,7 +89,7 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
         var stored = await _worker.Register.FindAssessmentAsync(eventId, default);
         Assert.NotNull(stored);
         Assert.Equal(expected.Select(f => f.RuleId).Order(), stored.Entries.Select(e => e.RuleId).Order());
-        Assert.Equal(RuleSetLoader.Load(Repository.Rules).Hash, stored.RuleSetHash);
+        Assert.Equal(RuleSetLoader.Load(RepositoryRoot.Rules).Hash, stored.RuleSetHash);
         Assert.Contains("applicants-2026", stored.Payload, StringComparison.Ordinal);
         Assert.All(stored.Entries.Where(e => e.Level < RiskLevel.Medium), e => Assert.Equal(RiskEntryStatus.Accepted, e.Status));
     }
@@ -119,7 +120,7 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
     [Fact]
     public async Task Event_without_content_type_published_to_the_fanout_exchange_is_assessed()
     {
-        var json = JsonNode.Parse(Repository.Example("demand-forecasting.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("demand-forecasting.json"))!.AsObject();
         var eventId = Guid.NewGuid();
         json["eventId"] = eventId.ToString();
 
@@ -131,7 +132,7 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
     [Fact]
     public async Task MassTransit_enveloped_event_is_assessed()
     {
-        var json = JsonNode.Parse(Repository.Example("fraud-detection.json"))!.AsObject();
+        var json = JsonNode.Parse(RepositoryRoot.Example("fraud-detection.json"))!.AsObject();
         var eventId = Guid.NewGuid();
         json["eventId"] = eventId.ToString();
         var envelope = new JsonObject
@@ -163,10 +164,10 @@ public sealed class WorkerEndToEndTests(RabbitMqFixture broker) : IAsyncLifetime
         var (conflicting, conflictId) = RiskyEvent();
         var cases = new List<(byte[] Body, string? ContentType, string Reason)>
         {
-            (Encoding.UTF8.GetBytes("garbage, not json"), "application/json", "invalid start of a value"),
+            (Encoding.UTF8.GetBytes("garbage, not json"), "application/json", "invalid JSON at line 1, column 1: unexpected 'garbage'"),
             ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], null, "not valid UTF-8"),
             (Encoding.UTF8.GetBytes("{\"eventId\": \"" + Guid.NewGuid()), "application/json", "invalid JSON"),
-            (Patched(e => e.Remove("eventId")), "application/json", "missing required properties including: 'eventId'"),
+            (Patched(e => e.Remove("eventId")), "application/json", "missing required properties: 'eventId'"),
             (Patched(e => e["changeType"] = "ModelExploded"), "application/json", "$.changeType: wrong value or type; expected one of"),
             (Patched(e => e["system"] = null), null, "system"),
             (Patched(e => e["system"]!["id"] = ""), "application/json", "system.id: is required"),

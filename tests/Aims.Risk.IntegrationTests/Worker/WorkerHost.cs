@@ -1,6 +1,7 @@
 using Aims.Risk.Core;
 using Aims.Risk.Core.Storage;
 using Aims.Risk.IntegrationTests.Broker;
+using Aims.Risk.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,7 @@ public sealed class WorkerHost : IAsyncDisposable
             ["RabbitMq:Username"] = broker.Username,
             ["RabbitMq:Password"] = broker.Password,
             ["RabbitMq:VirtualHost"] = broker.VirtualHost,
-            ["Rules:Path"] = Repository.Rules,
+            ["Rules:Path"] = RepositoryRoot.Rules,
             ["Rules:Watch"] = "false",
         });
         if (settings is not null)

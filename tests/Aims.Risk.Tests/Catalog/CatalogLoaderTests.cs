@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Catalog;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Cli;
-using Aims.Risk.Tests.Support;
 
 namespace Aims.Risk.Tests.Catalog;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Aims.Risk.Cli;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Tests.Cli;
 

@@ -1,5 +1,5 @@
 using Aims.Risk.Cli;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aims.Risk.Cli;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 
 namespace Aims.Risk.Tests.Cli;

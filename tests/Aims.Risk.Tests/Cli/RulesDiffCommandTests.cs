@@ -8,6 +8,7 @@ using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,11 +49,7 @@ public sealed class RulesDiffCommandTests : IAsyncLifetime
 
         _latest = [.. _examples.GroupBy(e => e.System.Id).Select(g => g.Last())];
 
-        Directory.CreateDirectory(_candidate);
-        foreach (var file in Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json"))
-        {
-            File.Copy(file, Path.Combine(_candidate, Path.GetFileName(file)));
-        }
+        ShippedRulePack.CopyTo(_candidate);
     }
 
     public Task DisposeAsync()

@@ -5,7 +5,7 @@ using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Aims.Risk.Core;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using MassTransit;
 using MassTransit.Testing;

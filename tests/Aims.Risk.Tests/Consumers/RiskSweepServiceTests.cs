@@ -3,7 +3,7 @@ using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using Aims.Risk.Core;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aims.Risk.Tests.Events;
@@ -51,7 +51,7 @@ public sealed class AiSystemChangedReaderTests
     }
 
     [Theory]
-    [InlineData("eventId", null, "missing required properties including: 'eventId'")]
+    [InlineData("eventId", null, "missing required properties: 'eventId'")]
     [InlineData("occurredAt", null, "'occurredAt'")]
     [InlineData("source", null, "'source'")]
     [InlineData("changeType", null, "'changeType'")]

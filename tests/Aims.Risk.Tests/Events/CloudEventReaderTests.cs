@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Sources;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Tests.Events;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Aims.Risk.Core.Events;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Json.Schema;
 
 namespace Aims.Risk.Tests.Events;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Consumers;
 using Aims.Risk.Core.Events;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aims.Risk.Tests.Events;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Events;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 

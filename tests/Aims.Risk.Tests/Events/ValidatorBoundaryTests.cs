@@ -1,3 +1,4 @@
+using Aims.Risk.TestSupport;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Tests.Support;

@@ -4,6 +4,7 @@ using Aims.Risk.Core.Impact;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static Aims.Risk.Tests.Impact.ImpactDrafts;

@@ -7,7 +7,7 @@ using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Impact;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aims.Risk.Tests.Impact;

@@ -1,6 +1,6 @@
 using Aims.Risk.Core.Reports;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -5,7 +5,7 @@ using Aims.Risk.Core.Reports;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Tests.Reports;
 
@@ -195,6 +195,46 @@ public sealed partial class RiskReportTests(ExampleRegister example) : IClassFix
         Assert.Equal([risks[1].RiskId, risks[3].RiskId, risks[2].RiskId, risks[0].RiskId, risks[4].RiskId], all.RiskIds);
         Assert.Equal(5, Regex.Count(all.Justification, "risk [0-9a-f]{8}-"));
         Assert.DoesNotContain("more", all.Justification, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_report_that_keeps_only_what_the_page_shows_renders_the_page_of_one_that_keeps_every_risk()
+    {
+        // Enough risks that every list, busy cell and control passes its limit; statuses, dates, residuals and rule
+        // sets of every kind, read in an order unlike the report's.
+        var random = new Random(14);
+        var statuses = Enum.GetValues<RiskStatus>();
+        string[] controls = ["A.2.2", "A.5.2", "A.6.2.4", "A.7.4", "A.10.1"];
+        var risks = Enumerable.Range(0, 3000).Select(n =>
+        {
+            var status = statuses[random.Next(statuses.Length)];
+            var residual = random.Next(4) == 0 ? (Likelihood: 1 + random.Next(5), Impact: 1 + random.Next(5)) : ((int Likelihood, int Impact)?)null;
+            return Risk($"sys-{random.Next(400):000}", $"RULE-{n:0000}", 1 + random.Next(5), 1 + random.Next(5)) with
+            {
+                Status = status,
+                Category = $"category-{n % 3}",
+                Controls = [.. controls.Where(_ => random.Next(3) == 0)],
+                DueBy = SampleEvents.Now.AddDays(random.Next(-60, 60)),
+                AcceptedUntil = status == RiskStatus.Accepted ? SampleEvents.Now.AddDays(random.Next(-5, 60)) : null,
+                ResidualLikelihood = residual?.Likelihood,
+                ResidualImpact = residual?.Impact,
+                ResidualLevel = residual is { } r ? Rules.Criteria.LevelOf(r.Likelihood, r.Impact) : null,
+                RuleSetVersion = n % 7 == 0 ? "0.9.0" : Rules.Version,
+            };
+        }).ToList();
+        var whole = RiskReport.Create(risks, Rules, null, SampleEvents.Now);
+        Assert.True(whole.OverdueCount > RiskReportHtml.ListLimit && whole.ExpiringCount > RiskReportHtml.ListLimit, "both lists pass their limit");
+        Assert.Contains(whole.Inherent.Cells, c => c.Count > RiskReportHtml.TitleIdLimit);
+        Assert.Contains(whole.Soa, l => l.RiskCount > RiskReport.SoaNamedRisks);
+
+        foreach (var limit in new[] { 0, 10, 1000, 5000 })
+        {
+            var page = RiskReport.Create(Enumerable.Reverse(risks), Rules, null, SampleEvents.Now, ReportDetail.Page(limit));
+
+            Assert.Equal(RiskReportHtml.Render(whole, limit), RiskReportHtml.Render(page, limit));
+            Assert.Equal(Math.Min(limit, risks.Count), page.Risks.Count);
+            Assert.Equal(risks.Count, page.RiskCount);
+        }
     }
 
     internal static RiskRecord Risk(string system, string rule, int likelihood, int impact) => new()

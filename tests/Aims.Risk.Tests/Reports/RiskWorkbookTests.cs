@@ -2,7 +2,7 @@ using Aims.Risk.Cli.Reports;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Reports;
 using Aims.Risk.Core.Rules;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using MiniExcelLibs;
 
 namespace Aims.Risk.Tests.Reports;

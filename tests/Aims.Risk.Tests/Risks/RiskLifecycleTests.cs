@@ -2,7 +2,7 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using static Aims.Risk.Tests.Storage.RegisterBuilders;
 
 namespace Aims.Risk.Tests.Risks;

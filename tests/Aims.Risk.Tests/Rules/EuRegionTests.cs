@@ -1,6 +1,6 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Tests.Rules;
 

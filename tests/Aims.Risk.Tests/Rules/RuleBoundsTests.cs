@@ -3,6 +3,7 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

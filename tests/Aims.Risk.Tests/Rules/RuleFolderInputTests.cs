@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

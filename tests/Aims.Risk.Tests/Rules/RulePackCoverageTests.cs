@@ -1,4 +1,5 @@
 using Aims.Risk.Core.Rules;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 
 namespace Aims.Risk.Tests.Rules;

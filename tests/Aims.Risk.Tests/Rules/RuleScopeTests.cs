@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 
 namespace Aims.Risk.Tests.Rules;

@@ -1,5 +1,6 @@
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

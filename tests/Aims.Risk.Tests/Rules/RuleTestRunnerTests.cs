@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Aims.Risk.Core.Rules;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 

@@ -4,8 +4,8 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Cli;
-using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aims.Risk.Tests.Rules;

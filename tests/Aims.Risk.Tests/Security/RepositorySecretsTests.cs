@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Tests.Security;
 

@@ -1,7 +1,7 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Catalog;
 using Aims.Risk.Core.Sources;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Tests.Sources;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Sources;
+using Aims.Risk.TestSupport;
 
 namespace Aims.Risk.Tests.Sources;
 

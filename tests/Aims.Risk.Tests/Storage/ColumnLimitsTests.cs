@@ -3,7 +3,7 @@ using Aims.Risk.Contracts;
 using Aims.Risk.Core.Events;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Storage;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace Aims.Risk.Tests.Storage;

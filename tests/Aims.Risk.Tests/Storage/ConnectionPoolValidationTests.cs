@@ -1,6 +1,6 @@
 using Aims.Risk.Core;
 using Aims.Risk.Core.Consumers;
-using Aims.Risk.Tests.Support;
+using Aims.Risk.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -206,6 +206,10 @@ public sealed class MigrationLockTests : IDisposable
 
         protected override Task<IReadOnlyList<RiskRecord>> ReadRisksAsync(DbConnection connection, RiskQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        protected override IAsyncEnumerable<RiskRecord> StreamRisksAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         protected override Task<RiskRecord?> ReadRiskAsync(DbConnection connection, DbTransaction? transaction, Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task<Guid?> ReadRiskOfTaskAsync(DbConnection connection, DbTransaction transaction, Guid taskId, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -1,6 +1,7 @@
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Dapper;
 using static Aims.Risk.Tests.Storage.RegisterBuilders;
 
@@ -31,6 +32,37 @@ public abstract partial class RiskRegisterContractTests
         var detail = (await register.FindRiskAsync(risks[0].RiskId, Token))!;
         Assert.Equal(3, detail.Entries.Count);
         Assert.Single(detail.History);
+    }
+
+    [StorageFact]
+    public async Task Streamed_risks_and_history_are_those_the_queries_return_one_system_or_all()
+    {
+        var system = UniqueSystem("streamed");
+        var other = UniqueSystem("streamed-other");
+        _ = await register.RecordAsync(Assessment(system, Rules), Token);
+        _ = await register.RecordAsync(Assessment(other, Rules[..1]), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token))[0];
+        var update = Acknowledge(risk.RiskId);
+        _ = await register.TransitionAsync(risk.RiskId, null, update.UpdateId, r => RiskLifecycle.Apply(r, update, Criteria, At), Token);
+        var risks = await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token);
+        var history = new List<RiskHistoryRecord>();
+        foreach (var r in risks)
+        {
+            history.AddRange((await register.FindRiskAsync(r.RiskId, Token))!.History);
+        }
+
+        var streamed = await register.StreamRisksAsync(system, Token).ToListAsync(Token);
+        var streamedHistory = await register.StreamHistoryAsync(system, Token).ToListAsync(Token);
+        var all = await register.StreamRisksAsync(null, Token).ToListAsync(Token);
+        var allHistory = await register.StreamHistoryAsync(null, Token).ToListAsync(Token);
+
+        Assert.Equal(risks, streamed.OrderBy(r => r.RuleId, StringComparer.Ordinal), RiskRecordComparer.Instance);
+        Assert.Equal(history.OrderBy(h => h.ChangeId), streamedHistory.OrderBy(h => h.ChangeId));
+        Assert.Equal(4, history.Count);
+        Assert.Equal(risks, all.Where(r => r.SystemId == system).OrderBy(r => r.RuleId, StringComparer.Ordinal), RiskRecordComparer.Instance);
+        Assert.Single(all, r => r.SystemId == other);
+        Assert.Equal(history.OrderBy(h => h.ChangeId), allHistory.Where(h => risks.Any(r => r.RiskId == h.RiskId)).OrderBy(h => h.ChangeId));
+        Assert.Single(allHistory, h => all.Single(r => r.SystemId == other).RiskId == h.RiskId);
     }
 
     [StorageFact]
@@ -257,7 +289,7 @@ public abstract partial class RiskRegisterContractTests
             e => Assert.Equal(RiskIds.For(e.SystemId, e.RuleId), e.RiskId));
     }
 
-    private static readonly Core.Rules.RiskCriteria Criteria = Core.Rules.RuleSetLoader.Load(Support.RepositoryRoot.Rules).Criteria;
+    private static readonly Core.Rules.RiskCriteria Criteria = Core.Rules.RuleSetLoader.Load(RepositoryRoot.Rules).Criteria;
 
     private static RiskTreatmentUpdated Acknowledge(Guid riskId) => new()
     {
@@ -267,6 +299,17 @@ public abstract partial class RiskRegisterContractTests
         Actor = "owner@example.com",
         OccurredAt = At,
     };
+
+    /// <summary>Records compare member by member, their control lists by content.</summary>
+    private sealed class RiskRecordComparer : IEqualityComparer<RiskRecord>
+    {
+        public static readonly RiskRecordComparer Instance = new();
+
+        public bool Equals(RiskRecord? x, RiskRecord? y) =>
+            x is not null && y is not null && x.Controls.SequenceEqual(y.Controls) && x with { Controls = [] } == y with { Controls = [] };
+
+        public int GetHashCode(RiskRecord obj) => obj.RiskId.GetHashCode();
+    }
 
     private async Task<int> CountOutboxAsync(Guid messageId)
     {

@@ -1,3 +1,4 @@
+using Aims.Risk.TestSupport;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
@@ -31,7 +32,7 @@ public static class SqlTextCheck
     /// <summary>The product's source (src/), compiled against the assemblies this test runs with.</summary>
     public static Compilation CompileProduct()
     {
-        var source = Path.Combine(Support.RepositoryRoot.Path, "src");
+        var source = Path.Combine(RepositoryRoot.Path, "src");
         var separator = Path.DirectorySeparatorChar;
         var trees = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{separator}obj{separator}", StringComparison.Ordinal) && !f.Contains($"{separator}bin{separator}", StringComparison.Ordinal))

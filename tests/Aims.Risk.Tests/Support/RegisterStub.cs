@@ -34,6 +34,10 @@ public abstract class RegisterStub : IRiskRegister
 
     public virtual Task<IReadOnlyList<RiskRecord>> QueryRisksAsync(RiskQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public virtual IAsyncEnumerable<RiskRecord> StreamRisksAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual IAsyncEnumerable<RiskHistoryRecord> StreamHistoryAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task<RiskDetail?> FindRiskAsync(Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task<TransitionOutcome> TransitionAsync(Guid? riskId, Guid? taskId, Guid? updateId, Func<RiskRecord, RiskTransition?> decide, CancellationToken cancellationToken) =>

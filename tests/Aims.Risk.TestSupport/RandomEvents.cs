@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
 
-namespace Aims.Risk.Tests.Support;
+namespace Aims.Risk.TestSupport;
 
 /// <summary>
 /// Seeded generator of varied, valid change events: every optional field is sometimes absent, sometimes

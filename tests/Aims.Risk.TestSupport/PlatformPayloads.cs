@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Aims.Risk.Tests.Sources;
+namespace Aims.Risk.TestSupport;
 
 /// <summary>
 /// Payloads in the shapes the platforms send: MLflow 3's webhook body (Python's json.dumps layout, as MLflow
 /// serialises it), Azure Event Grid's event schema and CloudEvents schema for Azure ML, and EventBridge's
 /// "SageMaker Model Package State Change".
 /// </summary>
-internal static class PlatformPayloads
+public static class PlatformPayloads
 {
     public const string MlflowSecret = "whsec-test-secret";
 

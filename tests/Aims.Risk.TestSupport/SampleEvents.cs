@@ -1,6 +1,6 @@
 using Aims.Risk.Contracts;
 
-namespace Aims.Risk.Tests.Support;
+namespace Aims.Risk.TestSupport;
 
 /// <summary>Test-data builders for change events: a valid default that each test changes with <c>with</c>.</summary>
 public static class SampleEvents
