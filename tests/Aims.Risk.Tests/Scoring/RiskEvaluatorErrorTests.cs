@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Rules;
 using Aims.Risk.Core.Scoring;
+using Aims.Risk.TestSupport;
 using Aims.Risk.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
