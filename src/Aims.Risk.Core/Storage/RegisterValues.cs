@@ -32,9 +32,10 @@ internal static class RegisterValues
 
     internal static int Rank(RiskLevel level) => (int)level;
 
+    /// <summary>Exactly one defined name: not a number, not a comma-combined list ("Low, High" parses as High).</summary>
     internal static TEnum ParseName<TEnum>(string name)
         where TEnum : struct, Enum =>
-        Enum.TryParse<TEnum>(name, ignoreCase: false, out var value) && Enum.IsDefined(value)
+        Enum.TryParse<TEnum>(name, ignoreCase: false, out var value) && Enum.IsDefined(value) && string.Equals(value.ToString(), name, StringComparison.Ordinal)
             ? value
             : throw new InvalidDataException($"'{name}' is not a {typeof(TEnum).Name} name");
 

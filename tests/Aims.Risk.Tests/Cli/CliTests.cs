@@ -162,6 +162,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Assess_fail_on_names_each_rule_at_or_above_the_level_in_file_order()
+    {
+        var critical = WriteEvent(SampleEvents.ValidJson);
+        var low = WriteEvent(LowFindingJson);
+
+        var (code, _, error) = await CliRunner.Run("assess", critical, low, "--rules", _rules.Write(), "--fail-on", "Low");
+
+        Assert.Equal(AimsRiskCli.GateFailed, code);
+        Assert.Equal("gate: 2 finding(s) at or above Low: SEC-001 (Critical), PRIV-002 (Low)" + Environment.NewLine, error);
+    }
+
+    [Fact]
     public async Task Assess_with_an_invalid_file_exits_1_even_when_another_file_fails_the_gate()
     {
         var critical = WriteEvent(SampleEvents.ValidJson);

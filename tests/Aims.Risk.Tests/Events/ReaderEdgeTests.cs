@@ -115,4 +115,21 @@ public sealed class ReaderEdgeTests
 
         Assert.Equal(expected, Refusal(() => AiSystemChangedReader.Read(Encoding.UTF8.GetBytes(json), Clock)));
     }
+
+    /// <summary>The contract's depth limit (16) is the readers' own, well below System.Text.Json's default of 64.</summary>
+    [Fact]
+    public void Nesting_deeper_than_the_contract_allows_is_refused_by_the_syntax_check_and_the_envelope_reader()
+    {
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 20)) + "1" + new string('}', 20);
+
+        Assert.Contains("depth", Refusal(() => AiSystemChangedReader.CheckSyntax(Encoding.UTF8.GetBytes(deep))), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("depth", Refusal(() => AiSystemChangedReader.EnvelopeMessage(Encoding.UTF8.GetBytes("{\"message\":" + deep + "}"))), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Null_arguments_are_refused_by_name()
+    {
+        Assert.Throws<ArgumentNullException>("clock", () => AiSystemChangedReader.Read(Valid, null!));
+        Assert.Throws<ArgumentNullException>("change", () => AiSystemChangedValidator.Validate(null!, SampleEvents.Now));
+    }
 }

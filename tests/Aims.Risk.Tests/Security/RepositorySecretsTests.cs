@@ -12,7 +12,7 @@ public sealed partial class RepositorySecretsTests
 {
     private static readonly HashSet<string> LocalOnlyDefaults = new(StringComparer.Ordinal) { "guest", "Local-only-Passw0rd!" };
 
-    private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { ".git", "bin", "obj", "TestResults", "node_modules", ".vs", ".idea" };
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { ".git", "bin", "obj", "TestResults", "StrykerOutput", "node_modules", ".vs", ".idea" };
 
     private static readonly HashSet<string> ScannedExtensions = new(StringComparer.OrdinalIgnoreCase)
     {

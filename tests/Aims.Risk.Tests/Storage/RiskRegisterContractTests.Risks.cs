@@ -232,6 +232,63 @@ public abstract partial class RiskRegisterContractTests
         Assert.Single((await register.FindRiskAsync(riskId, Token))!.History);
     }
 
+    /// <summary>
+    /// The derived risk takes its status, level, score, task and due date from the latest finding: TreatmentRequested from a
+    /// finding that requested treatment, Tolerated from one that was accepted; its one history row says so.
+    /// </summary>
+    [StorageFact]
+    public async Task Migrating_derives_each_risks_status_and_values_from_its_latest_finding()
+    {
+        var treated = UniqueSystem("legacy-treated");
+        var tolerated = UniqueSystem("legacy-tolerated");
+        var first = Assessment(treated, Rules[1]);
+        var latest = Assessment(treated, Rules[1]) with { AssessedAt = first.AssessedAt.AddDays(2) };
+        latest = latest with { Entries = [latest.Entries[0] with { CreatedAt = latest.AssessedAt, Likelihood = 5, Impact = 3, Score = 15, Level = RiskLevel.Critical, Controls = ["A.6.2.4"] }] };
+        var low = Assessment(tolerated, Rules[2]);
+        low = low with { Entries = [Entry(low.EventId, tolerated, Rules[2], RiskLevel.Low) with { Likelihood = 1, Impact = 2, Score = 2 }] };
+        foreach (var assessment in new[] { first, latest, low })
+        {
+            _ = await register.RecordAsync(assessment, Token);
+        }
+
+        var treatedRisk = RiskIds.For(treated, Rules[1]);
+        var toleratedRisk = RiskIds.For(tolerated, Rules[2]);
+        await using (var connection = await database.OpenAsync())
+        {
+            _ = await connection.ExecuteAsync(
+                "DELETE FROM RiskHistory WHERE RiskId IN (@A, @B); DELETE FROM Risks WHERE RiskId IN (@A, @B); UPDATE RiskEntries SET RiskId = NULL WHERE SystemId IN (@SystemA, @SystemB)",
+                new { A = database.Key(treatedRisk), B = database.Key(toleratedRisk), SystemA = treated, SystemB = tolerated });
+        }
+
+        await register.MigrateAsync(Token);
+
+        var a = (await register.FindRiskAsync(treatedRisk, Token))!;
+        var newest = a.Entries[0];
+        Assert.Equal(latest.EventId, newest.EventId);
+        Assert.Equal(RiskEntryStatus.TreatmentRequested, newest.Status);
+        Assert.Equal(RiskStatus.TreatmentRequested, a.Risk.Status);
+        Assert.Equal((treated, Rules[1], newest.Category, newest.Title, ""), (a.Risk.SystemId, a.Risk.RuleId, a.Risk.Category, a.Risk.Title, a.Risk.Owner));
+        Assert.Equal((5, 3, 15, RiskLevel.Critical), (a.Risk.Likelihood, a.Risk.Impact, a.Risk.Score, a.Risk.Level));
+        Assert.Equal(["A.6.2.4"], a.Risk.Controls);
+        Assert.Equal((newest.TaskId, newest.DueBy), (a.Risk.OpenTaskId, a.Risk.DueBy));
+        Assert.Equal((first.AssessedAt, latest.AssessedAt, latest.EventId), (a.Risk.FirstSeenAt, a.Risk.LastSeenAt, a.Risk.LastEventId));
+        Assert.Equal((newest.RuleSetVersion, newest.RuleSetHash, 1L), (a.Risk.RuleSetVersion, a.Risk.RuleSetHash, a.Risk.Version));
+        var history = Assert.Single(a.History);
+        Assert.Equal(
+            (RiskIds.ChangeByEvent(treatedRisk, latest.EventId), treatedRisk, latest.AssessedAt, (RiskStatus?)null, RiskStatus.TreatmentRequested, latest.EventId, RiskLevel.Critical, newest.TaskId),
+            (history.ChangeId, history.RiskId, history.At, history.FromStatus, history.ToStatus, history.EventId, history.Level, history.TaskId));
+        Assert.Equal($"derived from the findings recorded before the register kept risks (latest: event {latest.EventId})", history.Reason);
+
+        var b = (await register.FindRiskAsync(toleratedRisk, Token))!;
+        Assert.Equal(RiskEntryStatus.Accepted, Assert.Single(b.Entries).Status);
+        Assert.Equal(RiskStatus.Tolerated, b.Risk.Status);
+        Assert.Equal((RiskLevel.Low, 2, (Guid?)null), (b.Risk.Level, b.Risk.Score, b.Risk.OpenTaskId));
+        Assert.Equal(RiskStatus.Tolerated, Assert.Single(b.History).ToStatus);
+        Assert.All(
+            (await register.QueryEntriesAsync(new RegisterQuery { SystemId = treated }, Token)).Concat(await register.QueryEntriesAsync(new RegisterQuery { SystemId = tolerated }, Token)),
+            e => Assert.Equal(RiskIds.For(e.SystemId, e.RuleId), e.RiskId));
+    }
+
     private static readonly Core.Rules.RiskCriteria Criteria = Core.Rules.RuleSetLoader.Load(RepositoryRoot.Rules).Criteria;
 
     private static RiskTreatmentUpdated Acknowledge(Guid riskId) => new()

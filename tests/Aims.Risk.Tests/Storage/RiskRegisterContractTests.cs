@@ -251,6 +251,28 @@ public abstract partial class RiskRegisterContractTests(IRegisterDatabase databa
     {
         _ = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
             () => register.QueryEntriesAsync(new RegisterQuery { Limit = 0 }, Token));
+        _ = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => register.QueryRisksAsync(new RiskQuery { Limit = 0 }, Token));
+    }
+
+    [StorageFact]
+    public async Task Query_rejects_an_undefined_minimum_level_and_null_queries()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => register.QueryEntriesAsync(new RegisterQuery { MinimumLevel = (RiskLevel)9 }, Token));
+        Assert.StartsWith("MinimumLevel is not a defined risk level", ex.Message, StringComparison.Ordinal);
+        _ = await Assert.ThrowsAsync<ArgumentNullException>("query", () => register.QueryEntriesAsync(null!, Token));
+        _ = await Assert.ThrowsAsync<ArgumentNullException>("query", () => register.QueryRisksAsync(null!, Token));
+    }
+
+    [StorageFact]
+    public async Task A_transition_without_a_risk_or_task_id_is_refused_before_reading()
+    {
+        var ex = await Assert.ThrowsAsync<Core.Risks.RiskNotFoundException>(
+            () => register.TransitionAsync(riskId: null, taskId: null, updateId: null, _ => null, Token));
+
+        Assert.Equal("riskId or taskId is required to name the risk", ex.Message);
+        _ = await Assert.ThrowsAsync<ArgumentNullException>("decide", () => register.TransitionAsync(Guid.NewGuid(), null, null, null!, Token));
     }
 
     [StorageFact]
