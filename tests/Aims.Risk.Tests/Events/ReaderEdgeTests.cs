@@ -43,7 +43,7 @@ public sealed class ReaderEdgeTests
         Assert.Equal("the body is empty; an AiSystemChanged JSON object is required", Refusal(() => AiSystemChangedReader.CheckSyntax([])));
         Assert.Equal("the body is JSON null; an AiSystemChanged object is required", Refusal(() => AiSystemChangedReader.CheckSyntax("null"u8)));
         Assert.Equal("the body is not valid UTF-8 text", Refusal(() => AiSystemChangedReader.CheckSyntax([(byte)'"', 0xC3, 0x28, (byte)'"'])));
-        Assert.StartsWith("invalid JSON: ", Refusal(() => AiSystemChangedReader.CheckSyntax("{ \"a\": "u8)), StringComparison.Ordinal);
+        Assert.StartsWith("invalid JSON at line 1, column 8: ", Refusal(() => AiSystemChangedReader.CheckSyntax("{ \"a\": "u8)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class ReaderEdgeTests
 
     [Theory]
     [InlineData("datasets", "{}", "$.datasets: wrong value or type; expected an array of DatasetInfo objects")]
-    [InlineData("attributes", "[]", "$.attributes: wrong value or type; expected an object of attributes")]
+    [InlineData("attributes", "[]", "$.attributes: wrong value or type; expected an object whose values are each a string, a number or a boolean")]
     [InlineData("system", "[]", "$.system: wrong value or type; expected an object (AiSystem)")]
     [InlineData("occurredAt", "1", "$.occurredAt: wrong value or type; expected an RFC 3339 timestamp string")]
     [InlineData("eventId", "true", "$.eventId: wrong value or type; expected a UUID string")]
