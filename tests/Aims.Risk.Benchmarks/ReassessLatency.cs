@@ -28,6 +28,7 @@ namespace Aims.Risk.Benchmarks;
 /// <item>with re-assessment: an on-demand run of every system is requested in the register (what
 /// <c>aims-risk reassess</c> does); once the worker has claimed it, the same measurement, while the worker enqueues and
 /// re-assesses. The run's progress before and after the window shows that it ran throughout.</item>
+/// <item>once every message of the run is sent: the same measurement again, while the worker re-assesses them.</item>
 /// </list>
 /// The publisher talks to loopback only and is bounded in count and time.
 /// </summary>
@@ -56,7 +57,7 @@ public static class ReassessLatency
             await EndToEnd.PurgeAsync(connection, Topology.ReassessmentQueue);
             await EndToEnd.PurgeAsync(connection, Topology.InputQueue);
             var count = (int)(rate * seconds);
-            var bodies = Bodies(3 * count, seed: 13);
+            var bodies = Bodies(4 * count, seed: 13);
 
             Console.WriteLine(F($"reassess-latency: warm-up, {count / 3} events at {rate:0} ev/s"));
             _ = await LatencyAsync(connection, bodies.Take(count / 3).ToList(), rate, process);
@@ -88,10 +89,32 @@ public static class ReassessLatency
             var after = await RunAsync(register, runId);
             var done = after.Done - before.Done;
             Console.WriteLine(F($"reassess-latency: with re-assessment p50={busy.P50:0.0}ms p99={busy.P99:0.0}ms ({busy.Measured} of {count} events with tasks); the run re-assessed {done} systems in the {window:0} s window ({done / window:0}/s), {after.Done} of {after.Systems?.ToString(CultureInfo.InvariantCulture) ?? "(still enqueuing)"} at its end{(after.FinishedAt is null ? ", not finished" : ", FINISHED within the window")}"));
+
+            // The run has two parts: the claiming replica reads the systems and sends their messages; then every replica
+            // re-assesses them. The window above starts with the first; once every message is sent, the same again.
+            var enqueued = Stopwatch.StartNew();
+            while ((await RunAsync(register, runId)).EnqueuedAt is null && enqueued.Elapsed < PhaseLimit && !process.HasExited)
+            {
+                await Task.Delay(500);
+            }
+
+            var sending = await RunAsync(register, runId);
+            var processing = (P50: double.NaN, P99: double.NaN, Measured: 0);
+            if (sending.EnqueuedAt is not null && sending.FinishedAt is null)
+            {
+                started = Stopwatch.GetTimestamp();
+                processing = await LatencyAsync(connection, bodies.Skip(3 * count).Take(count).ToList(), rate, process);
+                window = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                after = await RunAsync(register, runId);
+                done = after.Done - sending.Done;
+                Console.WriteLine(F($"reassess-latency: with every message sent, re-assessing: p50={processing.P50:0.0}ms p99={processing.P99:0.0}ms ({processing.Measured} of {count} events with tasks); the run re-assessed {done} systems in the {window:0} s window ({done / window:0}/s), {after.Done} of {after.Systems} at its end{(after.FinishedAt is null ? ", not finished" : ", FINISHED within the window")}"));
+            }
+
             var errors = await EndToEnd.MessageCountAsync(connection, Topology.ErrorQueue);
             var peak = process.PeakRssMegabytes();
-            var ratio = busy.P99 / quiet.P99;
-            Console.WriteLine(F($"reassess-latency: ratio={ratio:0.00} target<={TargetRatio} (p99 {busy.P99:0.0} ms with a background re-assessment of {systems:#,0} systems, {quiet.P99:0.0} ms without; {rate:0} new events/s for {seconds} s each; worker peak RSS {peak:0} MB; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})"));
+            var worst = double.IsNaN(processing.P99) ? busy.P99 : Math.Max(busy.P99, processing.P99);
+            var ratio = worst / quiet.P99;
+            Console.WriteLine(F($"reassess-latency: ratio={ratio:0.00} target<={TargetRatio} (p99 {busy.P99:0.0} ms while the run was enqueued, {processing.P99:0.0} ms while it was re-assessed, {quiet.P99:0.0} ms without it; {systems:#,0} systems; {rate:0} new events/s for {seconds} s each; worker peak RSS {peak:0} MB; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})"));
             if (errors != 0 || after.FinishedAt is not null || done == 0)
             {
                 Console.WriteLine($"reassess-latency: WARNING: {errors} messages in {Topology.ErrorQueue}; the window {(done == 0 ? "saw no re-assessment" : after.FinishedAt is not null ? "outlasted the run" : "is valid")}; see {work}");
@@ -101,8 +124,15 @@ public static class ReassessLatency
             await process.StopAsync();
             await EndToEnd.PurgeAsync(connection, Topology.ReassessmentQueue);
             SqliteConnection.ClearAllPools();
+            if (ratio > TargetRatio)
+            {
+                File.Delete(database);
+                Console.WriteLine($"reassess-latency: the worker's log is in {work}");
+                return 1;
+            }
+
             Directory.Delete(work, recursive: true);
-            return ratio <= TargetRatio ? 0 : 1;
+            return 0;
         }
         finally
         {
