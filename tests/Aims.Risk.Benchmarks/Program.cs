@@ -5,6 +5,7 @@ using Aims.Risk.Benchmarks;
 //   verify          the hand-written baseline fires exactly what the service fires (and RulesEngine agrees)
 //   bench [--quick] BenchmarkDotNet: evaluation, rule-count growth, register growth
 //   bench-register [--quick] only the register growth suite (10k and, without --quick, 1M entries)
+//   probe-lifecycle [--events N] [--concurrency C] [--rounds R]   the register's write path (reconciliation) alone, in process
 //   probe-rules     the growth with rule count explained: N distinct compiled rules against the pack's 50 repeated to N
 //   rules-diff [--systems N] [--rounds N]   rules diff over a SQLite register of N systems (default 100,000)
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
@@ -19,6 +20,10 @@ return args.FirstOrDefault() switch
     "verify" => await Verification.RunAsync(),
     "probe-register" => await Probe.RegisterAsync(),
     "probe-rules" => RuleCountProbe.Run(),
+    "probe-lifecycle" => await LifecycleProbe.RunAsync(
+        Option("--events") is { } le ? int.Parse(le, CultureInfo.InvariantCulture) : 6_000,
+        Option("--concurrency") is { } lc ? int.Parse(lc, CultureInfo.InvariantCulture) : 128,
+        Option("--rounds") is { } lr ? int.Parse(lr, CultureInfo.InvariantCulture) : 3),
     "rules-diff" => await RuleDiffBenchmark.RunAsync(
         Option("--systems") is { } systems ? int.Parse(systems, CultureInfo.InvariantCulture) : 100_000,
         Option("--rounds") is { } rounds ? int.Parse(rounds, CultureInfo.InvariantCulture) : 3),

@@ -27,7 +27,7 @@ public sealed class WorkerProcess
         env["RabbitMq__Host"] = "127.0.0.1";
         env["RabbitMq__VirtualHost"] = vhost;
         env["ConnectionStrings__RiskRegister"] = $"Data Source={database}";
-        env["Rules__Path"] = RepositoryRoot.Rules;
+        env["Rules__Path"] = Workload.RulesPath;
         env["Rules__Watch"] = "false";
         return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("the worker did not start"));
     }

@@ -8,7 +8,14 @@ namespace Aims.Risk.Benchmarks;
 /// <summary>What every benchmark evaluates: the shipped pack and the same seeded generated events.</summary>
 public static class Workload
 {
-    private static readonly Lazy<RuleSet> LazyPack = new(() => RuleSetLoader.Load(RepositoryRoot.Rules));
+    private static readonly Lazy<RuleSet> LazyPack = new(() => RuleSetLoader.Load(RulesPath));
+
+    /// <summary>
+    /// The rule pack every benchmark evaluates and the worker under test loads: the shipped one, or the folder named by
+    /// <c>AIMS_RISK_BENCH_RULES</c> (to compare two versions of the service on the same rules).
+    /// </summary>
+    public static string RulesPath =>
+        Environment.GetEnvironmentVariable("AIMS_RISK_BENCH_RULES") is { Length: > 0 } rules ? Path.GetFullPath(rules) : RepositoryRoot.Rules;
 
     public static RuleSet Pack => LazyPack.Value;
 

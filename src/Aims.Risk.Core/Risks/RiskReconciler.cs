@@ -23,6 +23,7 @@ public static class RiskReconciler
         var inserted = new List<RiskRecord>();
         var updated = new List<(RiskRecord, long)>();
         var history = new List<RiskHistoryRecord>();
+        var reconfirmed = new HashSet<Guid>();
         var at = assessment.AssessedAt;
         var cause = assessment.Cause ?? $"event {assessment.EventId}";
 
@@ -58,7 +59,13 @@ public static class RiskReconciler
             var crossesThreshold = requiresTreatment && risk.Status == RiskStatus.Tolerated;
             if (!escalated && !crossesThreshold)
             {
-                updated.Add((Confirmed(risk, entry, assessment) with { Likelihood = risk.Likelihood, Impact = risk.Impact, Score = risk.Score, Level = risk.Level }, risk.Version));
+                var seen = Confirmed(risk, entry, assessment) with { Likelihood = risk.Likelihood, Impact = risk.Impact, Score = risk.Score, Level = risk.Level };
+                updated.Add((seen, risk.Version));
+                if (OnlySeenChanged(risk, seen))
+                {
+                    reconfirmed.Add(seen.RiskId);
+                }
+
                 entries.Add(entry with { TaskId = null });
                 continue;
             }
@@ -101,7 +108,7 @@ public static class RiskReconciler
 
         var byId = inserted.Concat(updated.Select(u => u.Item1)).ToDictionary(r => r.RiskId);
         var changes = history.Select(h => RegisterMapping.ToStatusChanged(h, byId[h.RiskId])).ToList();
-        return new Reconciliation(entries, inserted, updated, history, changes);
+        return new Reconciliation(entries, inserted, updated, history, changes, reconfirmed);
 
         void Transition(RiskRecord? before, RiskRecord after, string reason, Guid? taskId)
         {
@@ -130,6 +137,22 @@ public static class RiskReconciler
             });
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="next"/> is <paramref name="stored"/> seen again: the same in every column but the
+    /// last-seen ones (<see cref="RiskRecord.LastSeenAt"/>, <see cref="RiskRecord.LastEventId"/>, the rule set, the version).
+    /// </summary>
+    private static bool OnlySeenChanged(RiskRecord stored, RiskRecord next) =>
+        next with
+        {
+            LastSeenAt = stored.LastSeenAt,
+            LastEventId = stored.LastEventId,
+            RuleSetVersion = stored.RuleSetVersion,
+            RuleSetHash = stored.RuleSetHash,
+            Version = stored.Version,
+            Controls = stored.Controls,
+        } == stored
+        && next.Controls.SequenceEqual(stored.Controls, StringComparer.Ordinal);
 
     /// <summary>The risk as this finding shows it: inherent values, last seen, rule set; status left as it was.</summary>
     private static RiskRecord Confirmed(RiskRecord? risk, RiskEntryRecord entry, AssessmentRecord assessment) => new()

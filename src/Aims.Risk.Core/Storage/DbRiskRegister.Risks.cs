@@ -142,6 +142,9 @@ public abstract partial class DbRiskRegister
     /// <summary>Writes the risk's new state if it is still at <paramref name="readVersion"/>; false when another writer changed it.</summary>
     protected abstract Task<bool> UpdateRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken);
 
+    /// <summary>Writes only the risk's last-seen columns if it is still at <paramref name="readVersion"/>; false when another writer changed it.</summary>
+    protected abstract Task<bool> ReconfirmRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken);
+
     protected abstract Task InsertHistoryAsync(DbConnection connection, DbTransaction transaction, RiskHistoryRecord history, CancellationToken cancellationToken);
 
     protected abstract Task<IReadOnlyList<RiskHistoryRecord>> ReadHistoryOfRiskAsync(DbConnection connection, Guid riskId, CancellationToken cancellationToken);
@@ -190,7 +193,10 @@ public abstract partial class DbRiskRegister
 
         foreach (var (risk, readVersion) in plan.Updated)
         {
-            if (!await writes.UpdateRiskAsync(risk, readVersion, cancellationToken))
+            var written = plan.IsReconfirmation(risk)
+                ? await writes.ReconfirmRiskAsync(risk, readVersion, cancellationToken)
+                : await writes.UpdateRiskAsync(risk, readVersion, cancellationToken);
+            if (!written)
             {
                 throw new RiskConcurrencyException($"risk {risk.RiskId} changed while event {assessment.EventId} was being recorded");
             }
@@ -364,6 +370,9 @@ public abstract partial class DbRiskRegister
 
         public Task<bool> UpdateRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
             register.UpdateRiskAsync(connection, transaction, risk, readVersion, cancellationToken);
+
+        public Task<bool> ReconfirmRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
+            register.ReconfirmRiskAsync(connection, transaction, risk, readVersion, cancellationToken);
 
         public Task InsertHistoryAsync(RiskHistoryRecord history, CancellationToken cancellationToken) =>
             register.InsertHistoryAsync(connection, transaction, history, cancellationToken);

@@ -15,5 +15,11 @@ public interface IRiskWrites
     /// <summary>False when another writer changed the risk since <paramref name="readVersion"/>.</summary>
     Task<bool> UpdateRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes only the last-seen columns of <paramref name="risk"/> (last seen, last event, rule set, version), if it is
+    /// still at <paramref name="readVersion"/>; false when another writer changed it. For a risk seen again unchanged.
+    /// </summary>
+    Task<bool> ReconfirmRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken);
+
     Task InsertHistoryAsync(RiskHistoryRecord history, CancellationToken cancellationToken);
 }

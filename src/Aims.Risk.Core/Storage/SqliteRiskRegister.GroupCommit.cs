@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
-using System.Reflection;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -26,6 +25,14 @@ public sealed partial class SqliteRiskRegister
     /// checkpoint below normally keeps the log far shorter; this only bounds it if that falls behind.
     /// </summary>
     private const string InlineCheckpointSql = "PRAGMA wal_autocheckpoint = 20000;";
+
+    /// <summary>
+    /// The writer's page cache: 32 MiB instead of SQLite's 2 MiB, filled only as the register grows. With the default, the
+    /// index pages each batch touches (entries, risks and history are keyed by random UUIDs) were read again from the
+    /// operating system for every batch: 800 KiB read per assessment, against 100 KiB with this cache, and about 15 %
+    /// less CPU per assessment (the benchmarks' <c>probe-lifecycle</c>).
+    /// </summary>
+    private const string WriterCacheSql = " PRAGMA cache_size = -32768;";
 
     private const string BackgroundCheckpointSql = "PRAGMA wal_checkpoint(PASSIVE);";
 
@@ -126,7 +133,7 @@ public sealed partial class SqliteRiskRegister
     private async Task WriteBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
         await using var connection = (RegisterConnection)await OpenConnectionAsync(forWrite: true, cancellationToken);
-        _ = await connection.ExecuteAsync(new CommandDefinition(InlineCheckpointSql, cancellationToken: cancellationToken));
+        _ = await connection.ExecuteAsync(new CommandDefinition(InlineCheckpointSql + WriterCacheSql, cancellationToken: cancellationToken));
 
         if (!await TryWriteBatchAsync(connection, batch, savepoints: false, cancellationToken))
         {
@@ -261,31 +268,30 @@ public sealed partial class SqliteRiskRegister
     /// </summary>
     private sealed class BatchStatements : IDisposable, IRiskWrites
     {
-        private static readonly PropertyInfo[] AssessmentColumns = typeof(AssessmentRow).GetProperties();
-        private static readonly PropertyInfo[] EntryColumns = typeof(EntryRow).GetProperties();
-        private static readonly PropertyInfo[] RiskColumns = typeof(RiskRow).GetProperties();
-        private static readonly PropertyInfo[] HistoryColumns = typeof(HistoryRow).GetProperties();
-
         private readonly SqliteCommand _readPayload;
-        private readonly SqliteCommand _insertAssessment;
-        private readonly SqliteCommand _insertEntry;
         private readonly SqliteCommand _readRisks;
-        private readonly SqliteCommand _insertRisk;
-        private readonly SqliteCommand _updateRisk;
-        private readonly SqliteCommand _insertHistory;
+        private readonly Statement<AssessmentRow> _insertAssessment;
+        private readonly Statement<EntryRow> _insertEntry;
+        private readonly Statement<RiskRow> _insertRisk;
+        private readonly Statement<RiskRow> _updateRisk;
+        private readonly Statement<RiskRow> _reconfirmRisk;
+        private readonly Statement<HistoryRow> _insertHistory;
 
         public BatchStatements(SqliteConnection connection, SqliteTransaction transaction)
         {
-            _readPayload = Command(connection, transaction, "SELECT Payload FROM Assessments WHERE EventId = @EventId;", ["EventId"]);
-            _insertAssessment = Command(connection, transaction, InsertAssessmentSql, AssessmentColumns.Select(c => c.Name));
-            _insertEntry = Command(connection, transaction, InsertEntrySql, EntryColumns.Select(c => c.Name));
-            _readRisks = Command(connection, transaction, SelectRisksOfSystemSql, ["SystemId"]);
-            _insertRisk = Command(connection, transaction, InsertRiskSql, RiskColumns.Select(c => c.Name));
-            _updateRisk = Command(connection, transaction, UpdateRiskSql, RiskColumns.Select(c => c.Name));
-            _insertHistory = Command(connection, transaction, InsertHistorySql, HistoryColumns.Select(c => c.Name));
-            Savepoint = Command(connection, transaction, "SAVEPOINT record;", []);
-            Release = Command(connection, transaction, "RELEASE record;", []);
-            RollbackToSavepoint = Command(connection, transaction, "ROLLBACK TO record;", []);
+            _readPayload = Command(connection, transaction, "SELECT Payload FROM Assessments WHERE EventId = @EventId;");
+            _ = _readPayload.Parameters.Add(new SqliteParameter("@EventId", null));
+            _readRisks = Command(connection, transaction, SelectRisksOfSystemSql);
+            _ = _readRisks.Parameters.Add(new SqliteParameter("@SystemId", null));
+            _insertAssessment = new(Command(connection, transaction, InsertAssessmentSql));
+            _insertEntry = new(Command(connection, transaction, InsertEntrySql));
+            _insertRisk = new(Command(connection, transaction, InsertRiskSql));
+            _updateRisk = new(Command(connection, transaction, UpdateRiskSql));
+            _reconfirmRisk = new(Command(connection, transaction, ReconfirmRiskSql));
+            _insertHistory = new(Command(connection, transaction, InsertHistorySql));
+            Savepoint = Command(connection, transaction, "SAVEPOINT record;");
+            Release = Command(connection, transaction, "RELEASE record;");
+            RollbackToSavepoint = Command(connection, transaction, "ROLLBACK TO record;");
         }
 
         public SqliteCommand Savepoint { get; }
@@ -302,10 +308,10 @@ public sealed partial class SqliteRiskRegister
 
         public void Insert(AssessmentRecord assessment)
         {
-            Run(_insertAssessment, AssessmentColumns, AssessmentRow.From(assessment));
+            _ = _insertAssessment.Run(AssessmentRow.From(assessment));
             foreach (var entry in assessment.Entries)
             {
-                Run(_insertEntry, EntryColumns, EntryRow.From(entry));
+                _ = _insertEntry.Run(EntryRow.From(entry));
             }
         }
 
@@ -315,10 +321,9 @@ public sealed partial class SqliteRiskRegister
             var risks = new List<RiskRecord>();
             using (var reader = _readRisks.ExecuteReader())
             {
-                var parse = reader.GetRowParser<RiskRow>();
                 while (reader.Read())
                 {
-                    risks.Add(parse(reader).ToRecord());
+                    risks.Add(ReadRisk(reader));
                 }
             }
 
@@ -327,59 +332,79 @@ public sealed partial class SqliteRiskRegister
 
         public Task InsertRiskAsync(RiskRecord risk, CancellationToken cancellationToken)
         {
-            Run(_insertRisk, RiskColumns, RiskRow.From(risk, readVersion: 0));
+            _ = _insertRisk.Run(RiskRow.From(risk, readVersion: 0));
             return Task.CompletedTask;
         }
 
-        public Task<bool> UpdateRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken)
-        {
-            Bind(_updateRisk, RiskColumns, RiskRow.From(risk, readVersion));
-            return Task.FromResult(_updateRisk.ExecuteNonQuery() == 1);
-        }
+        public Task<bool> UpdateRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
+            Task.FromResult(_updateRisk.Run(RiskRow.From(risk, readVersion)) == 1);
+
+        public Task<bool> ReconfirmRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
+            Task.FromResult(_reconfirmRisk.Run(RiskRow.From(risk, readVersion)) == 1);
 
         public Task InsertHistoryAsync(RiskHistoryRecord history, CancellationToken cancellationToken)
         {
-            Run(_insertHistory, HistoryColumns, HistoryRow.From(history));
+            _ = _insertHistory.Run(HistoryRow.From(history));
             return Task.CompletedTask;
         }
 
         public void Dispose()
         {
-            foreach (var command in new[] { _readPayload, _insertAssessment, _insertEntry, _readRisks, _insertRisk, _updateRisk, _insertHistory, Savepoint, Release, RollbackToSavepoint })
+            foreach (var command in new[] { _readPayload, _readRisks, Savepoint, Release, RollbackToSavepoint })
             {
                 command.Dispose();
             }
-        }
 
-        /// <summary>Binds each column to the parameter of its name, whatever order reflection lists the properties in.</summary>
-        private static void Run(SqliteCommand command, PropertyInfo[] columns, object row)
-        {
-            Bind(command, columns, row);
-            _ = command.ExecuteNonQuery();
-        }
-
-        private static void Bind(SqliteCommand command, PropertyInfo[] columns, object row)
-        {
-            foreach (var column in columns)
+            foreach (var statement in new IDisposable[] { _insertAssessment, _insertEntry, _insertRisk, _updateRisk, _reconfirmRisk, _insertHistory })
             {
-                command.Parameters["@" + column.Name].Value = column.GetValue(row) ?? DBNull.Value;
+                statement.Dispose();
             }
         }
 
 #pragma warning disable CA2100 // Only this class's constant SQL.
-        private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, IEnumerable<string> parameters)
+        private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
         {
             var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = sql;
-            foreach (var name in parameters)
-            {
-                _ = command.Parameters.Add(new SqliteParameter("@" + name, null));
-            }
-
             return command;
         }
 #pragma warning restore CA2100
+    }
+
+    /// <summary>
+    /// A prepared statement and, for each parameter its SQL names, the property of <typeparamref name="TRow"/> of that
+    /// name: bound by name, never by the order in which reflection lists the properties, and looked up once per
+    /// statement rather than for every row.
+    /// </summary>
+    private sealed class Statement<TRow> : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly (SqliteParameter Parameter, Func<TRow, object?> Value)[] _bindings;
+
+        public Statement(SqliteCommand command)
+        {
+            _command = command;
+            _bindings = [.. RowBinding<TRow>.For(command.CommandText).Select(b =>
+            {
+                var parameter = new SqliteParameter("@" + b.Name, null);
+                _ = command.Parameters.Add(parameter);
+                return (parameter, b.Value);
+            })];
+        }
+
+        /// <returns>The rows the statement changed.</returns>
+        public int Run(TRow row)
+        {
+            foreach (var (parameter, value) in _bindings)
+            {
+                parameter.Value = value(row) ?? DBNull.Value;
+            }
+
+            return _command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => _command.Dispose();
     }
 
     private sealed class Pending(AssessmentRecord assessment)

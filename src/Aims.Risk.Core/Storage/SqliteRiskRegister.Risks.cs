@@ -56,6 +56,14 @@ public sealed partial class SqliteRiskRegister
          WHERE RiskId = @RiskId AND Version = @ReadVersion;
         """;
 
+    /// <summary>A risk seen again unchanged: only the last-seen columns, so no index of the table is touched.</summary>
+    private const string ReconfirmRiskSql = """
+        UPDATE Risks
+           SET LastSeenAt = @LastSeenAt, LastEventId = @LastEventId, RuleSetVersion = @RuleSetVersion, RuleSetHash = @RuleSetHash,
+               Version = @Version
+         WHERE RiskId = @RiskId AND Version = @ReadVersion;
+        """;
+
     private const string HistoryColumns = "ChangeId, RiskId, At, FromStatus, ToStatus, Actor, Reason, EventId, UpdateId, Level, ResidualLevel, TaskId";
 
     private const string InsertHistorySql = """
@@ -189,6 +197,9 @@ public sealed partial class SqliteRiskRegister
 
     protected override async Task<bool> UpdateRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(UpdateRiskSql, RiskRow.From(risk, readVersion), transaction, cancellationToken: cancellationToken)) == 1;
+
+    protected override async Task<bool> ReconfirmRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(ReconfirmRiskSql, RiskRow.From(risk, readVersion), transaction, cancellationToken: cancellationToken)) == 1;
 
     protected override async Task InsertHistoryAsync(DbConnection connection, DbTransaction transaction, RiskHistoryRecord history, CancellationToken cancellationToken) =>
         _ = await connection.ExecuteAsync(new CommandDefinition(InsertHistorySql, HistoryRow.From(history), transaction, cancellationToken: cancellationToken));

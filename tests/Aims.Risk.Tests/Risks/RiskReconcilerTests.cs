@@ -57,6 +57,69 @@ public sealed class RiskReconcilerTests
         Assert.Equal(risk.RiskId, plan.Entries[0].RiskId);
     }
 
+    [Fact]
+    public void A_risk_seen_again_unchanged_is_marked_as_a_re_confirmation_so_only_its_last_seen_columns_are_written()
+    {
+        var first = RiskReconciler.Reconcile(Event(("PRIV-001", RiskLevel.High)), []);
+        var second = Event(("PRIV-001", RiskLevel.Medium));
+
+        var plan = RiskReconciler.Reconcile(second, first.Inserted);
+
+        var (risk, _) = Assert.Single(plan.Updated);
+        Assert.True(plan.IsReconfirmation(risk));
+        Assert.Equal(first.Inserted[0] with
+        {
+            LastSeenAt = second.AssessedAt,
+            LastEventId = second.EventId,
+            Version = first.Inserted[0].Version + 1,
+            Controls = risk.Controls,
+        }, risk);
+    }
+
+    public static TheoryData<string> ChangedDescriptions => ["title", "category", "owner", "controls", "controls order"];
+
+    [Theory]
+    [MemberData(nameof(ChangedDescriptions))]
+    public void A_risk_seen_again_with_a_changed_description_is_rewritten_whole(string change)
+    {
+        var stored = RiskReconciler.Reconcile(Event(("PRIV-001", RiskLevel.High)), []).Inserted[0];
+        var again = Event(("PRIV-001", RiskLevel.High));
+        var entry = again.Entries[0];
+        again = change switch
+        {
+            "owner" => again with { Owner = "bob@example.com" },
+            _ => again with
+            {
+                Entries = [change switch
+                {
+                    "title" => entry with { Title = "A new title" },
+                    "category" => entry with { Category = "security" },
+                    "controls" => entry with { Controls = ["A.7.2"] },
+                    _ => entry with { Controls = [.. entry.Controls.Reverse()] },
+                }],
+            },
+        };
+
+        var plan = RiskReconciler.Reconcile(again, [stored]);
+
+        var (risk, _) = Assert.Single(plan.Updated);
+        Assert.Empty(plan.History);
+        Assert.False(plan.IsReconfirmation(risk), change);
+    }
+
+    [Fact]
+    public void Transitions_are_never_re_confirmations()
+    {
+        var stored = RiskReconciler.Reconcile(Event(("PRIV-001", RiskLevel.High), ("SEC-001", RiskLevel.High)), []).Inserted;
+        var escalates = Event(("PRIV-001", RiskLevel.Critical)) with { ClearedRuleIds = ["SEC-001"] };
+
+        var plan = RiskReconciler.Reconcile(escalates, stored);
+
+        Assert.Equal(2, plan.Updated.Count);
+        Assert.All(plan.Updated, u => Assert.False(plan.IsReconfirmation(u.Risk)));
+        Assert.Equal(2, plan.History.Count);
+    }
+
     [Theory]
     [InlineData(RiskStatus.Accepted)]
     [InlineData(RiskStatus.Treated)]

@@ -163,6 +163,33 @@ public abstract partial class RiskRegisterContractTests
     }
 
     [StorageFact]
+    public async Task A_risk_seen_again_keeps_what_its_owner_recorded_and_moves_only_its_last_sighting()
+    {
+        var system = UniqueSystem("seen-again");
+        _ = await register.RecordAsync(Assessment(system, Rules), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token)).Single(r => r.RuleId == Rules[0]);
+        var accept = Acknowledge(risk.RiskId) with { Action = TreatmentAction.Accepted, AcceptedUntil = At.AddDays(10) };
+        _ = await register.TransitionAsync(risk.RiskId, null, accept.UpdateId, r => RiskLifecycle.Apply(r, accept, Criteria, At), Token);
+        var accepted = (await register.FindRiskAsync(risk.RiskId, Token))!.Risk;
+        var again = Assessment(system, Rules) with { AssessedAt = At.AddHours(3), RuleSetVersion = "1.5.0" };
+
+        var result = await register.RecordAsync(again, Token);
+
+        Assert.Empty(result.Changes);
+        var seen = (await register.FindRiskAsync(risk.RiskId, Token))!;
+        Assert.Equal(accepted with
+        {
+            LastSeenAt = again.AssessedAt,
+            LastEventId = again.EventId,
+            RuleSetVersion = "1.5.0",
+            Version = accepted.Version + 1,
+        }, seen.Risk, RiskRecordComparer.Instance);
+        Assert.Equal((RiskStatus.Accepted, "owner@example.com", At.AddDays(10)), (seen.Risk.Status, seen.Risk.AcceptedBy, seen.Risk.AcceptedUntil));
+        Assert.Equal(2, seen.History.Count);
+        Assert.Equal(again.EventId, seen.Entries[0].EventId);
+    }
+
+    [StorageFact]
     public async Task An_expired_acceptance_swept_by_two_replicas_reopens_once_with_one_task()
     {
         var system = UniqueSystem("expired");
