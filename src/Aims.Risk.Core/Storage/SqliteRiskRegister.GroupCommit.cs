@@ -38,7 +38,21 @@ public sealed partial class SqliteRiskRegister
 
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Risks kept by the writer between batches, as a read would return them, by risk id: at most this many. Beyond it
+    /// the cache starts again empty (each system's risks are read again once).
+    /// </summary>
+    private const int CachedRisksLimit = 20_000;
+
     private readonly ResiliencePipeline _pipeline;
+
+    /// <summary>
+    /// The risks this writer wrote in committed batches (only the writer loop, one batch at a time, touches it). Reconciling
+    /// an event reads each of its system's risks (a dozen to a few dozen rows of 27 columns, most of the writer's time);
+    /// with this, the read is of ids and versions, and only a risk whose version differs from the cached one (another
+    /// writer changed it: an owner's update, the sweep, another process) is read whole.
+    /// </summary>
+    private readonly Dictionary<string, RiskRecord> _cachedRisks = new(StringComparer.Ordinal);
     private readonly Queue<Pending> _waiting = new();
     private bool _writing;
     private int _checkpointing;
@@ -149,11 +163,12 @@ public sealed partial class SqliteRiskRegister
     {
         // The files are checked once per batch, right before the commit (below), not here as well.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-        using var statements = new BatchStatements(connection, (SqliteTransaction)transaction);
+        using var statements = new BatchStatements(connection, (SqliteTransaction)transaction, _cachedRisks);
         foreach (var pending in batch)
         {
             pending.Result = null;
             pending.Failure = null;
+            statements.BeginRecord();
             if (savepoints)
             {
                 statements.Savepoint.ExecuteNonQuery();
@@ -166,6 +181,8 @@ public sealed partial class SqliteRiskRegister
                 {
                     statements.Release.ExecuteNonQuery();
                 }
+
+                statements.KeepRecord();
             }
             catch (EventConflictException ex) when (!savepoints)
             {
@@ -191,7 +208,22 @@ public sealed partial class SqliteRiskRegister
         // made read-only since the connection was opened is rolled back, and none of its records is acknowledged.
         ThrowIfFilesUnusable(forWrite: true, connection.Generation);
         await transaction.CommitAsync(cancellationToken);
+        Cache(statements.Written);
         return true;
+    }
+
+    /// <summary>What a committed batch wrote becomes what the writer knows of those risks.</summary>
+    private void Cache(IReadOnlyDictionary<string, RiskRecord> written)
+    {
+        if (_cachedRisks.Count + written.Count > CachedRisksLimit)
+        {
+            _cachedRisks.Clear();
+        }
+
+        foreach (var (riskId, risk) in written)
+        {
+            _cachedRisks[riskId] = risk;
+        }
     }
 
     /// <summary>
@@ -269,7 +301,11 @@ public sealed partial class SqliteRiskRegister
     private sealed class BatchStatements : IDisposable, IRiskWrites
     {
         private readonly SqliteCommand _readPayload;
-        private readonly SqliteCommand _readRisks;
+        private readonly SqliteCommand _readVersions;
+        private readonly SqliteCommand _readRisk;
+        private readonly IReadOnlyDictionary<string, RiskRecord> _cached;
+        private readonly Dictionary<string, RiskRecord> _written = new(StringComparer.Ordinal);
+        private readonly List<RiskRecord> _writtenByRecord = [];
         private readonly Statement<AssessmentRow> _insertAssessment;
         private readonly Statement<EntryRow> _insertEntry;
         private readonly Statement<RiskRow> _insertRisk;
@@ -277,12 +313,15 @@ public sealed partial class SqliteRiskRegister
         private readonly Statement<RiskRow> _reconfirmRisk;
         private readonly Statement<HistoryRow> _insertHistory;
 
-        public BatchStatements(SqliteConnection connection, SqliteTransaction transaction)
+        public BatchStatements(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyDictionary<string, RiskRecord> cached)
         {
+            _cached = cached;
             _readPayload = Command(connection, transaction, "SELECT Payload FROM Assessments WHERE EventId = @EventId;");
             _ = _readPayload.Parameters.Add(new SqliteParameter("@EventId", null));
-            _readRisks = Command(connection, transaction, SelectRisksOfSystemSql);
-            _ = _readRisks.Parameters.Add(new SqliteParameter("@SystemId", null));
+            _readVersions = Command(connection, transaction, SelectRiskVersionsOfSystemSql);
+            _ = _readVersions.Parameters.Add(new SqliteParameter("@SystemId", null));
+            _readRisk = Command(connection, transaction, SelectRiskSql);
+            _ = _readRisk.Parameters.Add(new SqliteParameter("@RiskId", null));
             _insertAssessment = new(Command(connection, transaction, InsertAssessmentSql));
             _insertEntry = new(Command(connection, transaction, InsertEntrySql));
             _insertRisk = new(Command(connection, transaction, InsertRiskSql));
@@ -300,6 +339,23 @@ public sealed partial class SqliteRiskRegister
 
         public SqliteCommand RollbackToSavepoint { get; }
 
+        /// <summary>The risks written by the records kept so far (their writes stay in the transaction), as a read returns them.</summary>
+        public IReadOnlyDictionary<string, RiskRecord> Written => _written;
+
+        /// <summary>A record starts: the risks it writes are held apart until it is kept.</summary>
+        public void BeginRecord() => _writtenByRecord.Clear();
+
+        /// <summary>The record's writes stay in the transaction (it succeeded, or failed before writing anything).</summary>
+        public void KeepRecord()
+        {
+            foreach (var risk in _writtenByRecord)
+            {
+                _written[RegisterValues.FormatGuid(risk.RiskId)] = risk;
+            }
+
+            _writtenByRecord.Clear();
+        }
+
         public string? ReadPayload(Guid eventId)
         {
             _readPayload.Parameters[0].Value = RegisterValues.FormatGuid(eventId);
@@ -315,13 +371,37 @@ public sealed partial class SqliteRiskRegister
             }
         }
 
+        /// <summary>
+        /// The system's risks as the transaction sees them: ids and versions read, each risk taken from this batch's writes or
+        /// the writer's cache when its version is the one stored, and read whole otherwise.
+        /// </summary>
         public Task<IReadOnlyList<RiskRecord>> ReadRisksOfSystemAsync(string systemId, CancellationToken cancellationToken)
         {
-            _readRisks.Parameters[0].Value = systemId;
+            _readVersions.Parameters[0].Value = systemId;
             var risks = new List<RiskRecord>();
-            using (var reader = _readRisks.ExecuteReader())
+            List<string>? changed = null;
+            using (var reader = _readVersions.ExecuteReader())
             {
                 while (reader.Read())
+                {
+                    var riskId = reader.GetString(0);
+                    var version = reader.GetInt64(1);
+                    if ((_written.TryGetValue(riskId, out var known) || _cached.TryGetValue(riskId, out known)) && known.Version == version)
+                    {
+                        risks.Add(known);
+                    }
+                    else
+                    {
+                        (changed ??= []).Add(riskId);
+                    }
+                }
+            }
+
+            foreach (var riskId in changed ?? [])
+            {
+                _readRisk.Parameters[0].Value = riskId;
+                using var reader = _readRisk.ExecuteReader();
+                if (reader.Read())
                 {
                     risks.Add(ReadRisk(reader));
                 }
@@ -332,15 +412,18 @@ public sealed partial class SqliteRiskRegister
 
         public Task InsertRiskAsync(RiskRecord risk, CancellationToken cancellationToken)
         {
-            _ = _insertRisk.Run(RiskRow.From(risk, readVersion: 0));
+            var row = RiskRow.From(risk, readVersion: 0);
+            _ = _insertRisk.Run(row);
+            _writtenByRecord.Add(row.ToRecord());
             return Task.CompletedTask;
         }
 
         public Task<bool> UpdateRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
-            Task.FromResult(_updateRisk.Run(RiskRow.From(risk, readVersion)) == 1);
+            Task.FromResult(RunUpdate(_updateRisk, RiskRow.From(risk, readVersion)));
 
+        /// <summary>Only the last-seen columns change; the others are stored as they were, which is what the risk says of them.</summary>
         public Task<bool> ReconfirmRiskAsync(RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
-            Task.FromResult(_reconfirmRisk.Run(RiskRow.From(risk, readVersion)) == 1);
+            Task.FromResult(RunUpdate(_reconfirmRisk, RiskRow.From(risk, readVersion)));
 
         public Task InsertHistoryAsync(RiskHistoryRecord history, CancellationToken cancellationToken)
         {
@@ -350,7 +433,7 @@ public sealed partial class SqliteRiskRegister
 
         public void Dispose()
         {
-            foreach (var command in new[] { _readPayload, _readRisks, Savepoint, Release, RollbackToSavepoint })
+            foreach (var command in new[] { _readPayload, _readVersions, _readRisk, Savepoint, Release, RollbackToSavepoint })
             {
                 command.Dispose();
             }
@@ -359,6 +442,17 @@ public sealed partial class SqliteRiskRegister
             {
                 statement.Dispose();
             }
+        }
+
+        private bool RunUpdate(Statement<RiskRow> update, RiskRow row)
+        {
+            if (update.Run(row) != 1)
+            {
+                return false;
+            }
+
+            _writtenByRecord.Add(row.ToRecord());
+            return true;
         }
 
 #pragma warning disable CA2100 // Only this class's constant SQL.

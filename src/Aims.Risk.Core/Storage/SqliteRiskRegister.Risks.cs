@@ -16,6 +16,8 @@ public sealed partial class SqliteRiskRegister
 
     private const string SelectRisksOfSystemSql = "SELECT " + RiskColumns + " FROM Risks WHERE SystemId = @SystemId;";
 
+    private const string SelectRiskVersionsOfSystemSql = "SELECT RiskId, Version FROM Risks WHERE SystemId = @SystemId;";
+
     private const string SelectAllRisksSql = "SELECT " + RiskColumns + " FROM Risks;";
 
     private const string SelectRiskSql = "SELECT " + RiskColumns + " FROM Risks WHERE RiskId = @RiskId;";

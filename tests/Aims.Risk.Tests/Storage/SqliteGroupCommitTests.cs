@@ -1,6 +1,9 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Aims.Risk.Contracts;
+using Aims.Risk.Core.Risks;
 using Aims.Risk.Core.Storage;
+using Aims.Risk.TestSupport;
 using Microsoft.Data.Sqlite;
 using static Aims.Risk.Tests.Storage.RegisterBuilders;
 
@@ -106,5 +109,40 @@ public sealed class SqliteGroupCommitTests(SqliteDatabaseFixture database) : ICl
             // Copied halfway through a checkpoint's write, or before the tables reached the file: not there yet.
             return 0;
         }
+    }
+
+    [Fact]
+    public async Task The_writer_sees_a_risk_that_another_writer_changed_since_its_own_last_write()
+    {
+        // The writer keeps the risks it wrote; an owner's update through another register (another process, say) must
+        // reach the next reconciliation: a stale copy would re-confirm at the old version and fail, or hide the update.
+        var writer = database.CreateRegister();
+        var owner = database.CreateRegister();
+        var system = UniqueSystem("group-cache");
+        _ = await writer.RecordAsync(Assessment(system, "privacy.consent-missing", "security.unsigned-artifact"), Token);
+        var risk = (await writer.QueryRisksAsync(new RiskQuery { SystemId = system }, Token)).Single(r => r.RuleId == "privacy.consent-missing");
+        var accept = new RiskTreatmentUpdated
+        {
+            UpdateId = Guid.NewGuid(),
+            RiskId = risk.RiskId,
+            Action = TreatmentAction.Accepted,
+            Actor = "cro@example.com",
+            OccurredAt = At,
+            AcceptedUntil = At.AddDays(30),
+        };
+        var criteria = Core.Rules.RuleSetLoader.Load(RepositoryRoot.Rules).Criteria;
+        _ = await owner.TransitionAsync(risk.RiskId, null, accept.UpdateId, r => RiskLifecycle.Apply(r, accept, criteria, At), Token);
+
+        var again = Assessment(system, "privacy.consent-missing", "security.unsigned-artifact");
+        var result = await writer.RecordAsync(again, Token);
+
+        Assert.Empty(result.Changes);
+        var seen = (await owner.FindRiskAsync(risk.RiskId, Token))!.Risk;
+        Assert.Equal((RiskStatus.Accepted, "cro@example.com", again.EventId, risk.Version + 2), (seen.Status, seen.AcceptedBy, seen.LastEventId, seen.Version));
+
+        // Seen again by the writer, after its own write of the update's result: still one risk, still accepted, no change.
+        var third = await writer.RecordAsync(Assessment(system, "privacy.consent-missing"), Token);
+        Assert.Equal(RiskStatus.Accepted, (await owner.FindRiskAsync(risk.RiskId, Token))!.Risk.Status);
+        Assert.Empty(third.Changes);
     }
 }
