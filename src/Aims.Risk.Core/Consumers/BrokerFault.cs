@@ -1,3 +1,4 @@
+using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
 namespace Aims.Risk.Core.Consumers;
@@ -26,9 +27,17 @@ public static class BrokerFault
             return AccessRefused;
         }
 
-        var cause = Chain(exception).Last();
         var vhost = options.VirtualHost.StartsWith('/') ? options.VirtualHost : "/" + options.VirtualHost;
-        return $"broker unreachable at {options.Username}@{options.Host}:{options.Port}{vhost}: {OneLine(cause.Message)}";
+        var broker = $"{options.Username}@{options.Host}:{options.Port}{vhost}";
+
+        // The broker answered and closed the channel or connection (a declaration it refused, a virtual host it does not
+        // have): its own words, not "unreachable".
+        if (Chain(exception).OfType<OperationInterruptedException>().FirstOrDefault(e => e.ShutdownReason?.Initiator == ShutdownInitiator.Peer) is { } refused)
+        {
+            return $"the broker at {broker} refused: {OneLine(refused.ShutdownReason!.ReplyText)} ({refused.ShutdownReason.ReplyCode})";
+        }
+
+        return $"broker unreachable at {broker}: {OneLine(Chain(exception).Last().Message)}";
     }
 
     private static IEnumerable<Exception> Chain(Exception exception)

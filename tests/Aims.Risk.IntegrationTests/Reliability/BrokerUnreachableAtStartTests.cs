@@ -29,7 +29,9 @@ public sealed class BrokerUnreachableAtStartTests(RabbitMqFixture broker, ITestO
             new Dictionary<string, string> { ["RabbitMq__Host"] = "127.0.0.1", ["RabbitMq__Port"] = port.ToString(CultureInfo.InvariantCulture) },
             untilReady: false);
 
+        var launched = Stopwatch.StartNew();
         await WaitUntilLiveAsync(worker);
+        output.WriteLine($"/health/live answered {launched.Elapsed.TotalSeconds:F1} s after the process started");
         var waiting = await worker.WaitUntilAsync(r => r.StatusCode == 503 && r.CheckDescription("broker").Contains("unreachable", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         output.WriteLine(waiting.Body);
 
@@ -41,10 +43,11 @@ public sealed class BrokerUnreachableAtStartTests(RabbitMqFixture broker, ITestO
         Assert.Equal(503, (await worker.ReadyAsync())?.StatusCode);
 
         // A broker appears on the port.
+        var appeared = Stopwatch.StartNew();
         await using (TcpForwarder.Start(port, broker.Host, broker.Port))
         {
             var ready = await worker.WaitUntilAsync(r => r.Status == "Healthy", TimeSpan.FromSeconds(90));
-            output.WriteLine(ready.Body);
+            output.WriteLine($"ready {appeared.Elapsed.TotalSeconds:F1} s after the broker appeared on the port: {ready.Body}");
             await using var connection = await virtualHost.ConnectAsync();
             await using (var channel = await connection.CreateChannelAsync())
             {

@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using Aims.Risk.Core.Consumers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 
 namespace Aims.Risk.Tests.Consumers;
@@ -53,6 +55,19 @@ public sealed class BrokerHealthCheckTests
         Assert.Equal($"the bus did not start: {BrokerFault.AccessRefused}", result.Description);
         Assert.DoesNotContain("unreachable", result.Description, StringComparison.Ordinal);
         Assert.Equal(BrokerFault.AccessRefused, BrokerFault.Describe(refused, Rabbit));
+    }
+
+    [Fact]
+    public async Task A_declaration_the_broker_refused_is_named_in_the_broker_s_words_not_as_unreachable()
+    {
+        var startup = new BusStartup();
+        startup.Faulted(new OperationInterruptedException(new ShutdownEventArgs(
+            ShutdownInitiator.Peer, 406, "PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'aims.risk.treatment-tasks' in vhost 'aims': received 'fanout' but current is 'topic'")));
+
+        var result = await Check(startup);
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Equal("the broker at guest@localhost:5999/aims refused: PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'aims.risk.treatment-tasks' in vhost 'aims': received 'fanout' but current is 'topic' (406); retrying", result.Description);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ namespace Aims.Risk.Tests.Consumers;
 /// The background services that publish (the outbox relay, the re-assessment dispatcher) do nothing before the host's
 /// <c>ApplicationStarted</c>, which in the worker comes only after the bus has started (BusStarter); while the worker
 /// waits for the broker at start, what they would publish waits in the register. The risk sweep publishes nothing itself
-/// (it writes the outbox), and the publish watchdog only watches.
+/// (it writes the outbox), and the publish watchdog
+/// publishes nothing (PublishWatchdogTests: it counts a stall from the start).
 /// </summary>
 public sealed class PublishAfterStartTests : IAsyncLifetime
 {
