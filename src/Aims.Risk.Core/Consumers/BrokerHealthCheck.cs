@@ -20,6 +20,7 @@ public sealed class BrokerHealthCheck(IHealthCheck bus, BusStartup startup, IOpt
         var description = (startup.Failure, startup.Fault) switch
         {
             ({ } failure, _) => $"the bus did not start: {(BrokerFault.IsAccessRefused(failure) ? BrokerFault.AccessRefused : failure.Message)}",
+            (null, { } fault) when BrokerFault.IsAccessRefused(fault) => BrokerFault.AccessRefused,
             (null, { } fault) => $"{BrokerFault.Describe(fault, rabbit.Value)}; retrying",
             _ => "connecting to the broker",
         };

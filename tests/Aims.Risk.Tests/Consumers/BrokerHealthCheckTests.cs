@@ -47,9 +47,13 @@ public sealed class BrokerHealthCheckTests
         var startup = new BusStartup();
         var refused = new BrokerUnreachableException(new AuthenticationFailureException("ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN."));
         startup.Faulted(Unreachable());
-        startup.Failed(refused);
+        startup.Faulted(refused);
 
+        var before = await Check(startup);
+        startup.Failed(refused);
         var result = await Check(startup);
+
+        Assert.Equal((HealthStatus.Unhealthy, BrokerFault.AccessRefused), (before.Status, before.Description));
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal($"the bus did not start: {BrokerFault.AccessRefused}", result.Description);
