@@ -11,6 +11,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,8 @@ public static class Extensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RiskSweepService>();
-        // Before the bus's hosted service, so the outbound exchanges exist when the bus starts.
+        // The bus starts once these exchanges are declared (BusStarter).
+        services.AddSingleton<BusStartup>();
         services.AddSingleton<OutboundTopology>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboundTopology>());
         services.AddSingleton<PublishWatchdog>();
@@ -99,6 +101,7 @@ public static class Extensions
             bus.DisableUsageTelemetry();
             bus.AddConsumer<ReassessSystemConsumer, ReassessSystemConsumerDefinition>();
             bus.AddReceiveEndpointObserver(sp => sp.GetRequiredService<OutboundTopology>());
+            bus.AddReceiveEndpointObserver(sp => sp.GetRequiredService<BusStartup>());
             bus.AddPublishObserver(sp => sp.GetRequiredService<PublishWatchdog>());
             bus.ConfigureHealthCheckOptions(h =>
             {
@@ -200,6 +203,16 @@ public static class Extensions
                     e.ConfigureConsumer<ReassessSystemConsumer>(context);
                 });
             });
+        });
+
+        // The bus starts after the HTTP server, so the health endpoints answer while it waits for the broker (BusStarter).
+        services.RemoveMassTransitHostedService();
+        services.AddHostedService<BusStarter>();
+        services.PostConfigure<HealthCheckServiceOptions>(o =>
+        {
+            var broker = o.Registrations.Single(r => r.Name == "broker");
+            var check = broker.Factory;
+            broker.Factory = sp => new BrokerHealthCheck(check(sp), sp.GetRequiredService<BusStartup>(), sp.GetRequiredService<IOptions<RabbitMqOptions>>());
         });
     }
 }

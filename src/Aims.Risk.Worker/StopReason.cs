@@ -1,5 +1,5 @@
+using Aims.Risk.Core.Consumers;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client.Exceptions;
 
 namespace Aims.Risk.Worker;
 
@@ -8,6 +8,9 @@ public static class StopReason
 {
     private const string Prefix = "aims-risk worker stopped: ";
 
+    /// <summary>The line of a stop asked for (SIGTERM, Ctrl+C) before the worker had started.</summary>
+    public const string StoppedWhileStarting = Prefix + "asked to stop (SIGTERM or Ctrl+C) while it was starting";
+
     public static string Describe(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
@@ -15,8 +18,7 @@ public static class StopReason
         var reason = cause switch
         {
             OptionsValidationException options => $"invalid setting: {string.Join("; ", options.Failures)}",
-            _ when Chain(cause).Any(e => e is AuthenticationFailureException || e.Message.Contains("ACCESS_REFUSED", StringComparison.Ordinal)) =>
-                "RabbitMQ refused the login (ACCESS_REFUSED): check RabbitMq:Username and RabbitMq:Password, and the user's rights on RabbitMq:VirtualHost",
+            _ when BrokerFault.IsAccessRefused(cause) => BrokerFault.AccessRefused,
             _ => string.Join(": ", Chain(cause).Select(e => e.Message).Distinct()) + $" ({cause.GetType().Name})",
         };
         return Prefix + OneLine(reason);

@@ -15,9 +15,9 @@ namespace Aims.Risk.Core.Consumers;
 /// channel, on the first publish, under that publish's cancellation token; when the token ends the declaration (a
 /// publish that reached <see cref="RiskWorkerOptions.PublishTimeout"/> while the broker restarted), the channel's
 /// set-up stays failed and every later publish on it waits until its own deadline, for as long as the channel lives.
-/// Declared here, a publish has nothing to set up. The declaration runs before the bus starts (when the broker
-/// answers; otherwise it is retried in the background) and again whenever the input endpoint becomes ready, so a
-/// broker that restarted without its definitions gets them back.
+/// Declared here, a publish has nothing to set up. The declaration runs before the bus starts (<see cref="BusStarter"/>
+/// waits for it; it is retried every 5 s while the broker does not answer) and again whenever the input endpoint
+/// becomes ready, so a broker that restarted without its definitions gets them back.
 /// </para>
 /// <para>
 /// The tasks exchange points at the unrouted exchange through a broker policy, not a declaration argument: an exchange
@@ -28,37 +28,30 @@ namespace Aims.Risk.Core.Consumers;
 public sealed partial class OutboundTopology(
     IOptions<RabbitMqOptions> rabbit,
     IOptions<RiskWorkerOptions> worker,
+    BusStartup startup,
     ILogger<OutboundTopology> logger) : IHostedService, IReceiveEndpointObserver, IDisposable
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _declared = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private Task _declaring = Task.CompletedTask;
     private bool _again;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts declaring in the background; <see cref="BusStarter"/> waits for it before it starts the bus.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Before the bus starts, so subscribers can bind as soon as the worker is up and the first publish finds them.
-        try
-        {
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attempt.CancelAfter(AttemptTimeout);
-            await DeclareAsync(attempt.Token);
-            return;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (IsBrokerFault(ex))
-        {
-            LogNotYet(ex.Message);
-        }
-
         Request();
+        return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Completes once the exchanges were declared (at least once since the worker started); fails when the broker refused
+    /// the login, or the declaration failed for a reason other than the broker's absence, before they ever were.
+    /// </summary>
+    public Task WaitUntilDeclaredAsync(CancellationToken cancellationToken) => _declared.Task.WaitAsync(cancellationToken);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -120,6 +113,7 @@ public sealed partial class OutboundTopology(
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 attempt.CancelAfter(AttemptTimeout);
                 await DeclareAsync(attempt.Token);
+                _declared.TrySetResult();
                 lock (_gate)
                 {
                     if (!_again)
@@ -134,9 +128,18 @@ public sealed partial class OutboundTopology(
             {
                 return;
             }
-            catch (Exception ex) when (IsBrokerFault(ex))
+#pragma warning disable CA1031 // Every fault is either retried or, before the first declaration, the reason the start fails.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
-                LogNotYet(ex.Message);
+                startup.Faulted(ex);
+                if ((!IsBrokerFault(ex) || BrokerFault.IsAccessRefused(ex)) && _declared.TrySetException(ex))
+                {
+                    // Retrying cannot help (wrong credentials, a refused declaration): the worker does not start.
+                    return;
+                }
+
+                LogNotYet(BrokerFault.Describe(ex, rabbit.Value));
             }
 
             try

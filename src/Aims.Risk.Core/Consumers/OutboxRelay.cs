@@ -21,12 +21,24 @@ public sealed partial class OutboxRelay(
     OutboxSignal signal,
     TimeProvider clock,
     IOptions<RiskLifecycleOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int Batch = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Not before the host, and with it the bus, has started: a publish before would wait for a connection the bus
+        // has not made yet, or fail, while the messages are safe in the outbox meanwhile.
+        try
+        {
+            await lifetime.WaitUntilStartedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -23,6 +23,7 @@ public sealed partial class PublishWatchdog(
     IServiceProvider services,
     IOptions<RiskWorkerOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<PublishWatchdog> logger) : BackgroundService, IPublishObserver
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
@@ -37,6 +38,10 @@ public sealed partial class PublishWatchdog(
     {
         // Resolved here, not in the constructor: the bus connects this observer while it is being created.
         var bus = services.GetRequiredService<IBusControl>();
+
+        // Silence counts from the bus's start: the time the worker waited for the broker at start is not a stall.
+        await lifetime.WaitUntilStartedAsync(stoppingToken);
+        Interlocked.Exchange(ref _lastSuccessTicks, clock.GetUtcNow().UtcTicks);
         using var timer = new PeriodicTimer(CheckInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

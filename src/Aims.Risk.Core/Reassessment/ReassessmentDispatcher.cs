@@ -47,11 +47,7 @@ public sealed partial class ReassessmentDispatcher(
         // Not before the host has started, and with it the bus and its queues: a run sent earlier to the re-assessment
         // exchange, before its queue exists or is bound, would be dropped as unroutable. Runs requested meanwhile wait
         // in the register.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
+        await lifetime.WaitUntilStartedAsync(stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {

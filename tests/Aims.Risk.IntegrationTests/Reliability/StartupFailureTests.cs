@@ -19,7 +19,7 @@ public sealed class StartupFailureTests(RabbitMqFixture broker, ITestOutputHelpe
         { "Rules__Path", "/nonexistent/rules", "aims-risk worker stopped: invalid setting: Rules:Path must name an existing rule set folder", true },
         { "Logging__Format", "xml", "aims-risk worker stopped: Logging:Format must be json or text, not 'xml'", true },
         { "Storage__Provider", "Oracle", "aims-risk worker stopped: Failed to convert configuration value 'Oracle' at 'Storage:Provider'", true },
-        { "RabbitMq__Password", "not-the-password", "aims-risk worker stopped: RabbitMQ refused the login (ACCESS_REFUSED): check RabbitMq:Username and RabbitMq:Password", false },
+        { "RabbitMq__Password", "not-the-password", "aims-risk worker stopped: RabbitMQ refused the login (ACCESS_REFUSED): check RabbitMq:Username and RabbitMq:Password", true },
     };
 
     [Theory]

@@ -50,7 +50,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         VirtualHost virtualHost,
         string connectionString,
         string logFolder,
-        IDictionary<string, string>? settings = null)
+        IDictionary<string, string>? settings = null,
+        bool untilReady = true)
     {
         if (!File.Exists(WorkerDll))
         {
@@ -79,12 +80,27 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
 
         var worker = new WorkerProcess(name, environment, Path.Combine(logFolder, $"{name}.log"), port);
-        await worker.StartAsync();
+        if (untilReady)
+        {
+            await worker.StartAsync();
+        }
+        else
+        {
+            worker.Launch();
+        }
+
         return worker;
     }
 
     /// <summary>Starts the process (again, after a kill) and waits until /health/ready says Healthy.</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        Launch();
+        await WaitUntilAsync(r => r.Status == "Healthy", timeout ?? TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Starts the process without waiting for anything.</summary>
+    public void Launch()
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -100,7 +116,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
 
         var log = new StreamWriter(LogFile, append: true) { AutoFlush = true };
-        await log.WriteLineAsync($"--- start {Starts + 1} of {Name} at {DateTime.UtcNow:O}");
+        log.WriteLine($"--- start {Starts + 1} of {Name} at {DateTime.UtcNow:O}");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var gate = new Lock();
         void Write(string? line)
@@ -130,7 +146,36 @@ public sealed class WorkerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         _process = process;
         Starts++;
-        await WaitUntilAsync(r => r.Status == "Healthy", timeout ?? TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>SIGTERM, as a supervisor stops it; returns the exit code once the process has ended.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} was not started");
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(timeout);
+
+        // Without a timeout, WaitForExit also waits for the redirected output to be read to its end.
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>GET /health/live: the HTTP status code, or null while nothing answers on the port.</summary>
+    public async Task<int?> LiveAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri($"http://localhost:{HealthPort}/health/live"));
+            return (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>kill -9: no shutdown, no acknowledgement, no flush.</summary>

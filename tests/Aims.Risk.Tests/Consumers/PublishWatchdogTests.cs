@@ -2,6 +2,7 @@ using Aims.Risk.Core.Consumers;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -17,6 +18,7 @@ public sealed class PublishWatchdogTests : IAsyncLifetime
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly ApplicationLifetime _lifetime = new(NullLogger<ApplicationLifetime>.Instance);
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
 
@@ -29,8 +31,15 @@ public sealed class PublishWatchdogTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _provider.DisposeAsync();
 
-    private PublishWatchdog Watchdog() =>
-        new(_provider, Options.Create(new RiskWorkerOptions { PublishStallLimit = Limit }), _clock, NullLogger<PublishWatchdog>.Instance);
+    private PublishWatchdog Watchdog(bool started = true)
+    {
+        if (started)
+        {
+            _lifetime.NotifyStarted();
+        }
+
+        return new(_provider, Options.Create(new RiskWorkerOptions { PublishStallLimit = Limit }), _clock, _lifetime, NullLogger<PublishWatchdog>.Instance);
+    }
 
     [Fact]
     public async Task Timeouts_with_no_success_for_the_limit_on_a_connected_bus_stop_the_worker()
@@ -85,6 +94,27 @@ public sealed class PublishWatchdogTests : IAsyncLifetime
 
         Assert.False(watchdog.ExecuteTask!.IsCompleted);
         Assert.False(watchdog.Stuck);
+    }
+
+    [Fact]
+    public async Task The_time_spent_waiting_for_the_broker_at_start_does_not_count_as_a_stall()
+    {
+        using var watchdog = Watchdog(started: false);
+        await watchdog.StartAsync(CancellationToken.None);
+        await AdvanceAsync(Limit * 2);
+        _lifetime.NotifyStarted();
+        await Task.Delay(100);
+
+        // The bus has started; its first publish times out.
+        await watchdog.PublishFault<object>(null!, new OperationCanceledException());
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(watchdog.ExecuteTask!.IsCompleted);
+        Assert.False(watchdog.Stuck);
+
+        // Timeouts and no success for the limit after the start still stop it.
+        await AdvanceAsync(Limit);
+        await Assert.ThrowsAsync<PublishStuckException>(() => watchdog.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     /// <summary>Moves the clock in the watchdog's check steps, letting each check run.</summary>
