@@ -2,7 +2,6 @@ using System.Linq.Expressions;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Aims.Risk.Contracts;
-using FastExpressionCompiler;
 
 namespace Aims.Risk.Core.Rules;
 
@@ -19,13 +18,15 @@ namespace Aims.Risk.Core.Rules;
 public sealed class RuleIndex
 {
     private readonly Feature[] _features;
+    private readonly Func<AiSystemChanged, long>[] _keys;
     private readonly ulong[] _all;
 
-    private RuleIndex(int ruleCount, Feature[] features, IReadOnlyList<IReadOnlyList<IndexCondition>> conditions)
+    private RuleIndex(int ruleCount, Feature[] features, Func<AiSystemChanged, long>[] keys, IReadOnlyList<IReadOnlyList<IndexCondition>> conditions)
     {
         RuleCount = ruleCount;
         WordCount = (ruleCount + 63) / 64;
         _features = features;
+        _keys = keys;
         _all = Full(ruleCount);
         Conditions = conditions;
         ConditionedRules = conditions.Count(c => c.Count > 0);
@@ -68,10 +69,34 @@ public sealed class RuleIndex
                 }
             }
 
-            features.Add(new Feature(group.Key, ValueIndex(group.Key, values), masks));
+            features.Add(new Feature(group.Key, values, masks));
         }
 
-        return new RuleIndex(rules.Count, [.. features], conditions);
+        // The features' value indexes packed into 64-bit keys, each key computed by one compiled delegate.
+        var keys = new List<Func<AiSystemChanged, long>>();
+        var inKey = new List<Feature>();
+        var shift = 0;
+        foreach (var feature in features)
+        {
+            var bits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)feature.Values.Count);
+            if (shift + bits > 63)
+            {
+                keys.Add(KeyOf(inKey));
+                inKey.Clear();
+                shift = 0;
+            }
+
+            (feature.Key, feature.Shift, feature.Bits) = (keys.Count, shift, (1L << bits) - 1);
+            inKey.Add(feature);
+            shift += bits;
+        }
+
+        if (inKey.Count > 0)
+        {
+            keys.Add(KeyOf(inKey));
+        }
+
+        return new RuleIndex(rules.Count, [.. features], [.. keys], conditions);
     }
 
     /// <summary>
@@ -94,10 +119,18 @@ public sealed class RuleIndex
             return;
         }
 
-        _features[0].Mask(normalized).CopyTo(candidates);
-        for (var f = 1; f < _features.Length; f++)
+        _all.CopyTo(candidates);
+        var keyIndex = -1;
+        var key = 0L;
+        foreach (var feature in _features)
         {
-            And(candidates, _features[f].Mask(normalized));
+            if (feature.Key != keyIndex)
+            {
+                keyIndex = feature.Key;
+                key = _keys[keyIndex](normalized);
+            }
+
+            And(candidates, feature.Masks[(key >> feature.Shift) & feature.Bits]);
         }
     }
 
@@ -138,62 +171,95 @@ public sealed class RuleIndex
     }
 
     /// <summary>
-    /// The event's value of <paramref name="feature"/> as an index into <paramref name="values"/> (plus one; 0 for any
-    /// other value), compiled once: <c>v == values[0] ? 1 : v == values[1] ? 2 : ... : 0</c>, with the operators the
-    /// rules use, so the index compares exactly as they do. Strings are looked up in a dictionary (ordinal, as
-    /// <c>==</c> on strings is).
+    /// One key of <paramref name="features"/>: for each, the event's value as an index into its values (plus one; 0
+    /// for any other value), shifted into its bits, compiled once. Compared with the operators the rules use
+    /// (<c>==</c> on the value, ordinal on strings), so the index compares exactly as they do.
     /// </summary>
-    private static Func<AiSystemChanged, int> ValueIndex(IndexFeature feature, List<object?> values)
+    private static Func<AiSystemChanged, long> KeyOf(List<Feature> features)
     {
         var change = Expression.Parameter(typeof(AiSystemChanged), "change");
-        Expression value = change;
+        var key = Expression.Variable(typeof(long), "key");
+        var body = new List<Expression> { Expression.Assign(key, Expression.Constant(0L)) };
+        foreach (var feature in features)
+        {
+            body.Add(Expression.OrAssign(key, Expression.LeftShift(
+                Expression.Convert(ValueIndex(feature.Definition, feature.Values, change), typeof(long)),
+                Expression.Constant(feature.Shift))));
+        }
+
+        body.Add(key);
+        return Expression.Lambda<Func<AiSystemChanged, long>>(Expression.Block([key], body), change).Compile();
+    }
+
+    /// <summary><c>v == values[0] ? 1 : v == values[1] ? 2 : ... : 0</c>, for the value of <paramref name="feature"/>.</summary>
+    private static Expression ValueIndex(IndexFeature feature, List<object?> values, ParameterExpression change)
+    {
+        Expression read = change;
         foreach (var property in feature.Path)
         {
-            value = Expression.Property(value, property);
+            read = Expression.Property(read, property);
         }
 
         if (feature.HasItems)
         {
-            var item = value.Type.GetInterfaces().Append(value.Type)
+            var item = read.Type.GetInterfaces().Append(read.Type)
                 .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)).GetGenericArguments()[0];
-            value = Expression.Call(typeof(Enumerable), nameof(Enumerable.Any), [item], value);
+            read = Expression.Call(typeof(Enumerable), nameof(Enumerable.Any), [item], read);
         }
 
-        if (value.Type == typeof(string))
+        var nullIndex = values.IndexOf(null) + 1;
+        if (read.Type == typeof(string))
         {
-            var lambda = Expression.Lambda<Func<AiSystemChanged, string?>>(value, change);
-            var read = lambda.CompileFast(ifFastFailedReturnNull: true) ?? lambda.Compile();
             var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
-            var nullIndex = 0;
             for (var i = 0; i < values.Count; i++)
             {
                 if (values[i] is string text)
                 {
                     indexes[text] = i + 1;
                 }
-                else
-                {
-                    nullIndex = i + 1;
-                }
             }
 
-            return normalized => read(normalized) is { } text ? indexes.GetValueOrDefault(text) : nullIndex;
+            return Expression.Call(typeof(RuleIndex).GetMethod(nameof(StringIndex), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!,
+                Expression.Constant(indexes), read, Expression.Constant(nullIndex));
         }
 
-        Expression result = Expression.Constant(0);
+        var value = Expression.Variable(read.Type, "value");
+        var nullable = Nullable.GetUnderlyingType(read.Type) is not null;
+        Expression plain = nullable ? Expression.Call(value, nameof(Nullable<int>.GetValueOrDefault), Type.EmptyTypes) : value;
+        Expression chain = Expression.Constant(0);
         for (var i = values.Count - 1; i >= 0; i--)
         {
-            result = Expression.Condition(Expression.Equal(value, Expression.Constant(values[i], value.Type)), Expression.Constant(i + 1), result);
+            if (values[i] is { } constant)
+            {
+                chain = Expression.Condition(Expression.Equal(plain, Expression.Constant(constant, plain.Type)), Expression.Constant(i + 1), chain);
+            }
         }
 
-        // The runtime's compiler: FastExpressionCompiler emits an invalid program for lifted comparisons in nested conditionals.
-        return Expression.Lambda<Func<AiSystemChanged, int>>(result, change).Compile();
+        if (nullable)
+        {
+            chain = Expression.Condition(Expression.Property(value, nameof(Nullable<int>.HasValue)), chain, Expression.Constant(nullIndex));
+        }
+
+        return Expression.Block(typeof(int), [value], Expression.Assign(value, read), chain);
     }
 
-    private sealed class Feature(IndexFeature definition, Func<AiSystemChanged, int> valueIndex, ulong[][] masks)
+    private static int StringIndex(Dictionary<string, int> indexes, string? value, int nullIndex) =>
+        value is null ? nullIndex : indexes.GetValueOrDefault(value);
+
+    private sealed class Feature(IndexFeature definition, List<object?> values, ulong[][] masks)
     {
         public IndexFeature Definition { get; } = definition;
 
-        public ulong[] Mask(AiSystemChanged normalized) => masks[valueIndex(normalized)];
+        /// <summary>The values the rules name; index 0 of <see cref="Masks"/> is any other value, index i + 1 is Values[i].</summary>
+        public List<object?> Values { get; } = values;
+
+        public ulong[][] Masks { get; } = masks;
+
+        /// <summary>Which key holds the feature's value index, at which shift, under which mask.</summary>
+        public int Key { get; set; }
+
+        public int Shift { get; set; }
+
+        public long Bits { get; set; }
     }
 }
