@@ -39,7 +39,7 @@ public static class EvaluationProbe
 
             var allocatedUnindexed = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)events.Length;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"evaluation-probe: ratio={hand / service:0.00} target=0.5 (hand-written {hand:0} ns, service {service:0} ns, without its index {unindexed:0} ns, the index's look-up alone {lookup:0} ns ({pack.Index.FeatureCount} features); Evaluate {full:0} ns, {allocated:0} B per event, {allocatedUnindexed:0} B without the index; CPU time of this thread)"));
+                $"evaluation-probe: ratio={hand / service:0.00} target=0.5 (hand-written {hand:0} ns, service {service:0} ns, without its index {unindexed:0} ns, the index's look-up alone {lookup:0} ns ({pack.Index.FeatureCount} features, {pack.Index.ConditionedRules} of {pack.Rules.Count} rules with conditions); Evaluate {full:0} ns, {allocated:0} B per event, {allocatedUnindexed:0} B without the index; CPU time of this thread)"));
         }
 
         // Where the service's time goes, rule by rule: each candidate rule's delegate over the events it is a candidate for.
