@@ -4,9 +4,12 @@ using Aims.Risk.Benchmarks;
 // tests/Aims.Risk.Benchmarks/run.sh runs these steps in order; each prints its summary lines itself.
 //   verify          the hand-written baseline fires exactly what the service fires (and RulesEngine agrees)
 //   bench [--quick] BenchmarkDotNet: evaluation, rule-count growth, register growth
+//   bench-rules [--quick] the evaluation and rule-count suites only (targets 1 and 3 for rules), the same summary lines
 //   bench-register [--quick] only the register growth suite (10k and, without --quick, 1M entries)
 //   probe-lifecycle [--events N] [--concurrency C] [--rounds R]   the register's write path (reconciliation) alone, in process
-//   probe-rules     the growth with rule count explained: N distinct compiled rules against the pack's 50 repeated to N
+//   probe-rules     the growth with rule count in a few seconds: the growth sets with and without the rule index, and
+//                   N distinct compiled rules against the pack's repeated to N
+//   probe-eval      target 1 in a few seconds: hand-written, the service with and without its rule index, Evaluate
 //   rules-diff [--systems N] [--rounds N]   rules diff over a SQLite register of N systems (default 100,000)
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
 //   report [--systems N] [--risks-per-system M]   the HTML report of a register of N × M risks (default 10,000 × 20)
@@ -24,11 +27,13 @@ return args.FirstOrDefault() switch
         Option("--events") is { } le ? int.Parse(le, CultureInfo.InvariantCulture) : 6_000,
         Option("--concurrency") is { } lc ? int.Parse(lc, CultureInfo.InvariantCulture) : 128,
         Option("--rounds") is { } lr ? int.Parse(lr, CultureInfo.InvariantCulture) : 3),
+    "probe-eval" => EvaluationProbe.Run(),
     "rules-diff" => await RuleDiffBenchmark.RunAsync(
         Option("--systems") is { } systems ? int.Parse(systems, CultureInfo.InvariantCulture) : 100_000,
         Option("--rounds") is { } rounds ? int.Parse(rounds, CultureInfo.InvariantCulture) : 3),
     "bench-register" => Suites.RunRegister(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
+    "bench-rules" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts"), withRegister: false),
     "report" => await ReportScale.RunAsync(
         Option("--systems") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 10_000,
         Option("--risks-per-system") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 20),
@@ -48,6 +53,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M] | reassess-latency --worker <dll> [--vhost <vhost>] [--systems N] [--rate R] [--seconds S]");
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | probe-eval | probe-rules | bench [--quick] | bench-rules [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M] | reassess-latency --worker <dll> [--vhost <vhost>] [--systems N] [--rate R] [--seconds S]");
     return 2;
 }

@@ -26,13 +26,47 @@ public static class Workload
     }
 
     /// <summary>
-    /// The service's evaluation loop without building findings: normalise once, run each compiled rule as
-    /// <see cref="Core.Scoring.RiskEvaluator"/> does (a rule that throws has not fired), collect the fired ids.
+    /// The service's evaluation loop without building findings: normalise once, look up the rules that can fire in
+    /// the rule set's index, run each of them as <see cref="Core.Scoring.RiskEvaluator"/> does (a rule that throws
+    /// has not fired), collect the fired ids.
     /// </summary>
-    public static void FireCompiled(AiSystemChanged change, RuleSet ruleSet, List<string> fired) =>
+    public static void FireCompiled(AiSystemChanged change, RuleSet ruleSet, List<string> fired)
+    {
+        var normalized = EventNormalizer.Normalize(change);
+        var index = ruleSet.Index;
+        var rules = ruleSet.Rules;
+        Span<ulong> candidates = stackalloc ulong[index.WordCount];
+        index.Candidates(normalized, candidates);
+        for (var w = 0; w < candidates.Length; w++)
+        {
+            for (var bits = candidates[w]; bits != 0; bits &= bits - 1)
+            {
+                var rule = rules[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)];
+                bool fires;
+                try
+                {
+                    fires = rule.Fires(normalized);
+                }
+#pragma warning disable CA1031 // the evaluator's own semantics
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    continue;
+                }
+
+                if (fires)
+                {
+                    fired.Add(rule.Definition.Id);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every rule run, without the index: what the service did before it.</summary>
+    public static void FireUnindexed(AiSystemChanged change, RuleSet ruleSet, List<string> fired) =>
         FireNormalized(EventNormalizer.Normalize(change), ruleSet.Rules, fired);
 
-    /// <summary>The loop of <see cref="FireCompiled"/> over any list of compiled rules, for an event already normalised.</summary>
+    /// <summary>The loop of <see cref="FireUnindexed"/> over any list of compiled rules, for an event already normalised.</summary>
     public static void FireNormalized(AiSystemChanged normalized, IReadOnlyList<CompiledRule> rules, List<string> fired)
     {
         for (var i = 0; i < rules.Count; i++)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark of issue #4, ending with one line per target (ratios measured in this run):
-#   evaluation, evaluation-full, end-to-end, latency, rss, growth-rules, growth-register
+#   evaluation, evaluation-full, end-to-end, latency, rss, growth-rules, growth-register, and the probes' lines
 #
 #   tests/Aims.Risk.Benchmarks/run.sh           # full: longer BenchmarkDotNet runs, 1M-entry register, 50k events end to end
 #   tests/Aims.Risk.Benchmarks/run.sh --quick   # short runs, no 1M register, 20k events (under 10 minutes)
@@ -51,8 +51,11 @@ say "verifying that the hand-written baseline fires what the service fires"
 say "end to end (log: $out/e2e.log)"
 "${bench[@]}" e2e $quick --worker "$worker" --vhost "$vhost" 2>&1 | tee "$out/e2e.log"
 
-say "rule-count probe: distinct compiled rules against the pack's rules repeated (log: $out/probe-rules.log)"
+say "rule-count probe: the growth sets with and without the rule index, in CPU time (log: $out/probe-rules.log)"
 "${bench[@]}" probe-rules | tee "$out/probe-rules.log"
+
+say "evaluation probe: target 1 in the thread's CPU time, and the cost of each rule the index keeps (log: $out/probe-eval.log)"
+"${bench[@]}" probe-eval | tee "$out/probe-eval.log"
 
 say "BenchmarkDotNet suites (log: $out/bench.log)"
 "${bench[@]}" bench $quick --artifacts "$out/artifacts" >"$out/bench.log" 2>&1 || { tail -40 "$out/bench.log"; exit 1; }
@@ -64,3 +67,4 @@ grep -E '^evaluation-full: ' "$out/bench.log"
 grep -E '^(end-to-end|end-to-end-ceiling|latency|rss): ' "$out/e2e.log"
 grep -E '^growth-(rules|register): ' "$out/bench.log"
 grep -E '^rule-count-probe: ' "$out/probe-rules.log"
+grep -E '^evaluation-probe: ' "$out/probe-eval.log"

@@ -46,6 +46,9 @@ public sealed class CompiledRule
     /// <summary>The values of the event the expression reads, e.g. <c>Security.ArtifactSigned</c>.</summary>
     public IReadOnlyList<string> Evidence => _evidence.Paths;
 
+    /// <summary>What must hold of an event for the rule to fire, as the rule index reads it from the expression.</summary>
+    internal IReadOnlyList<IndexCondition> IndexConditions => _evidence.Conditions;
+
     /// <summary>
     /// Whether a normalised event in which the rule did not fire shows that its risk no longer holds: only for a
     /// system-scoped rule, and only when the event carries every value the rule reads.

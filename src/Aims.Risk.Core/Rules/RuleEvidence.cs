@@ -17,11 +17,12 @@ internal sealed class RuleEvidence
 
     private readonly Func<AiSystemChanged, bool> _present;
 
-    private RuleEvidence(Func<AiSystemChanged, bool> present, IReadOnlyList<string> paths, bool readsChangeType)
+    private RuleEvidence(Func<AiSystemChanged, bool> present, IReadOnlyList<string> paths, bool readsChangeType, IReadOnlyList<IndexCondition> conditions)
     {
         _present = present;
         Paths = paths;
         ReadsChangeType = readsChangeType;
+        Conditions = conditions;
     }
 
     /// <summary>The values read, as written (e.g. <c>Security.ArtifactSigned</c>), for messages and docs.</summary>
@@ -29,6 +30,9 @@ internal sealed class RuleEvidence
 
     /// <summary>The expression depends on <c>change.ChangeType</c>: it is about the change, not the system.</summary>
     public bool ReadsChangeType { get; }
+
+    /// <summary>What must hold of an event for the expression to be true, for the rule index (<see cref="RuleConditions"/>).</summary>
+    public IReadOnlyList<IndexCondition> Conditions { get; }
 
     /// <summary>True when the normalised event has every value the rule reads.</summary>
     public bool IsPresentIn(AiSystemChanged normalized) => _present(normalized);
@@ -44,7 +48,7 @@ internal sealed class RuleEvidence
         }
 
         var lambda = Expression.Lambda<Func<AiSystemChanged, bool>>(present, change);
-        return new RuleEvidence(lambda.Compile(), [.. collector.Chains.Select(Describe).Distinct()], collector.ReadsChangeType);
+        return new RuleEvidence(lambda.Compile(), [.. collector.Chains.Select(Describe).Distinct()], collector.ReadsChangeType, RuleConditions.Of(body, change));
     }
 
     /// <summary>Each link of the chain is not null; a collection at its end has an item; an attribute key exists.</summary>

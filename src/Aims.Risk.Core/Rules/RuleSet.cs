@@ -15,6 +15,7 @@ public sealed class RuleSet
         Rules = rules;
         Hash = hash;
         Content = content;
+        Index = RuleIndex.Build(rules);
     }
 
     public string Directory { get; }
@@ -33,6 +34,9 @@ public sealed class RuleSet
 
     /// <summary>Enabled rules in manifest order: workflow files in order, rules in file order.</summary>
     public IReadOnlyList<CompiledRule> Rules { get; }
+
+    /// <summary>From an event's features to the rules that can fire on it (bit <c>i</c> is <c>Rules[i]</c>), built at load.</summary>
+    public RuleIndex Index { get; }
 
     /// <summary>The same rules as RulesEngine workflows, one per category (for RulesEngine's own evaluation).</summary>
     public IReadOnlyList<RulesEngine.Models.Workflow> ToRulesEngineWorkflows() =>

@@ -8,15 +8,20 @@ namespace Aims.Risk.Core.Rules;
 
 /// <summary>
 /// The rule set folder as the loader reads it: only files inside it, each opened through <see cref="BoundedFile"/> (a
-/// regular file, at most 1 MiB), parsed as a JSON object and checked against its schema. Every file read is kept, in
+/// regular file, at most <paramref name="maxFileBytes"/>: 1 MiB, or 1 KiB per rule the set may hold where that is more), parsed as a JSON object and checked against its schema. Every file read is kept, in
 /// the order read, for the rule set's fingerprint.
 /// </summary>
-internal sealed class RuleSetFolder(string root, List<RuleSetError> errors)
+internal sealed class RuleSetFolder(string root, List<RuleSetError> errors, int maxFileBytes = BoundedFile.MaxBytes)
 {
+    /// <summary>
+    /// The most a file of a set of <paramref name="maxRules"/> rules may hold: 1 MiB, or 1 KiB per rule where that is
+    /// more (<see cref="RulesOptions.MaxRules"/> above 1,024), so that a set as large as the limit allows fits its four
+    /// workflow files. Still bounded by configuration, never by the file.
+    /// </summary>
+    public static int MaxFileBytesFor(int maxRules) => (int)Math.Min(int.MaxValue, Math.Max(BoundedFile.MaxBytes, 1024L * maxRules));
+
     /// <summary>How schema errors are marked, so that <see cref="WithoutRepeatedSchemaErrors"/> can tell them apart.</summary>
     private const string SchemaPrefix = "schema: ";
-
-    private const int MaxFileBytes = BoundedFile.MaxBytes;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -37,7 +42,7 @@ internal sealed class RuleSetFolder(string root, List<RuleSetError> errors)
     public JsonElement? ReadJson(string file, string what)
     {
         var path = Path.Combine(root, file);
-        if (BoundedFile.TryRead(path, out var problem, MaxFileBytes) is not { } text)
+        if (BoundedFile.TryRead(path, out var problem, maxFileBytes) is not { } text)
         {
             errors.Add(new RuleSetError(file, null, problem == "does not exist" ? $"the {what} file does not exist" : $"the {what} file {problem}"));
             return null;

@@ -24,7 +24,7 @@ public static class RuleSetLoader
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var root = Path.GetFullPath(directory);
         var errors = new List<RuleSetError>();
-        var folder = new RuleSetFolder(root, errors);
+        var folder = new RuleSetFolder(root, errors, RuleSetFolder.MaxFileBytesFor(maxRules));
 
         if (!System.IO.Directory.Exists(root))
         {

@@ -9,7 +9,15 @@ namespace Aims.Risk.Core.Scoring;
 /// </summary>
 public sealed class RiskEvaluator(TimeProvider timeProvider)
 {
-    public EventAssessment Evaluate(AiSystemChanged change, RuleSet ruleSet)
+    /// <summary>Candidate sets up to this many words (16,384 rules) live on the stack.</summary>
+    private const int MaxStackWords = 256;
+
+    public EventAssessment Evaluate(AiSystemChanged change, RuleSet ruleSet) => Evaluate(change, ruleSet, useIndex: true);
+
+    /// <param name="change">The event.</param>
+    /// <param name="ruleSet">The rules.</param>
+    /// <param name="useIndex">False runs every rule: the reference the index is checked against.</param>
+    internal EventAssessment Evaluate(AiSystemChanged change, RuleSet ruleSet, bool useIndex)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(ruleSet);
@@ -21,8 +29,32 @@ public sealed class RiskEvaluator(TimeProvider timeProvider)
         List<string>? cleared = null;
         var rationaleBudget = new RationaleBudget(RationaleBudget.DefaultChars);
 
-        foreach (var rule in ruleSet.Rules)
+        var rules = ruleSet.Rules;
+        var index = ruleSet.Index;
+        // The rules that can fire on this event (RuleIndex); the others are known not to fire, and not to throw.
+        Span<ulong> candidates = index.WordCount <= MaxStackWords ? stackalloc ulong[index.WordCount] : new ulong[index.WordCount];
+        if (useIndex)
         {
+            index.Candidates(normalized, candidates);
+        }
+        else
+        {
+            candidates.Fill(ulong.MaxValue);
+        }
+
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            if (!RuleIndex.Contains(candidates, i))
+            {
+                if (rule.HasEvidenceIn(normalized))
+                {
+                    (cleared ??= []).Add(rule.Definition.Id);
+                }
+
+                continue;
+            }
+
             // Assigned here although every path assigns it: Stryker.NET's instrumentation cannot prove that (docs/testing.md).
             // Stryker disable once Boolean : equivalent; the value is never read before the try block assigns it or continues
             var fired = false;

@@ -1,3 +1,4 @@
+using System.Text;
 using Aims.Risk.Core.Identity;
 
 namespace Aims.Risk.Core.Scoring;
@@ -15,7 +16,17 @@ public static class TaskIds
     public static Guid For(Guid eventId, string ruleId)
     {
         ArgumentNullException.ThrowIfNull(ruleId);
-        return NameBased($"{eventId:D}/{ruleId}");
+
+        // "<eventId>/<ruleId>" in UTF-8, written on the stack: one per finding that needs treatment, so no string for it.
+        Span<byte> name = stackalloc byte[37 + Encoding.UTF8.GetMaxByteCount(Math.Min(ruleId.Length, 64))];
+        if (ruleId.Length > 64 || !eventId.TryFormat(name, out var written, "D"))
+        {
+            return NameBased($"{eventId:D}/{ruleId}");
+        }
+
+        name[written++] = (byte)'/';
+        written += Encoding.UTF8.GetBytes(ruleId, name[written..]);
+        return NameBasedUuid.Create(Namespace, name[..written]);
     }
 
     /// <summary>UUIDv5(namespace, name): the same name always gives the same id.</summary>
