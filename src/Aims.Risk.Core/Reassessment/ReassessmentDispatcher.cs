@@ -124,9 +124,11 @@ public sealed partial class ReassessmentDispatcher(
         var cutoff = clock.GetUtcNow() - (options.Value.Interval ?? TimeSpan.Zero);
 
         // The systems first, then the messages: the register's read ends before the first send, so no read stays open
-        // (in SQLite, holding back the checkpoint of every write) while the run is enqueued at its pace.
+        // (in SQLite, holding back the checkpoint of every write) while the run is enqueued at its pace. Keys only: the
+        // consumer reads each system's input when it re-assesses it (reading 100,000 payloads here cost new events' CPU).
+        var reading = Stopwatch.GetTimestamp();
         var messages = new List<ReassessSystem>();
-        await foreach (var input in register.ReadLatestInputsAsync(run.SystemId, cancellationToken))
+        await foreach (var input in register.ReadLatestAssessmentsAsync(run.SystemId, cancellationToken))
         {
             var wanted = run.Reason switch
             {
@@ -141,6 +143,8 @@ public sealed partial class ReassessmentDispatcher(
                 messages.Add(new ReassessSystem { RunId = run.RunId, Reason = run.Reason, SystemId = input.SystemId, EventId = input.EventId, RuleSetHash = ruleSet.Hash });
             }
         }
+
+        metrics.EnqueueRead(Stopwatch.GetElapsedTime(reading));
 
         // Paced at Reassessment:EnqueueRate, about ten windows a second: new events keep the broker and the CPU.
         var rate = options.Value.EnqueueRate;

@@ -25,6 +25,12 @@ public interface IRiskRegister
     /// <summary>The input of each system's latest assessment (of one system when <paramref name="systemId"/> is set), streamed, ordered by system.</summary>
     IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The key of each system's latest assessment (of one system when <paramref name="systemId"/> is set), streamed,
+    /// ordered by system: the same assessments as <see cref="ReadLatestInputsAsync"/>, without reading their payloads.
+    /// </summary>
+    IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(string? systemId, CancellationToken cancellationToken);
+
     /// <summary>Creates a re-assessment run unless one with its <see cref="ReassessmentRun.RunKey"/> exists; true when this call created it.</summary>
     Task<bool> RequestReassessmentAsync(ReassessmentRun run, CancellationToken cancellationToken);
 

@@ -16,6 +16,8 @@ public abstract class RegisterStub : IRiskRegister
 
     public virtual IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public virtual IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task<bool> RequestReassessmentAsync(ReassessmentRun run, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task<ReassessmentRun?> ClaimReassessmentAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
