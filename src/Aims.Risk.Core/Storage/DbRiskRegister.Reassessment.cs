@@ -48,6 +48,15 @@ public abstract partial class DbRiskRegister
             },
             cancellationToken);
 
+    public async Task<bool> RenewReassessmentClaimAsync(Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await OpenForWriteAsync(token);
+                return await RenewClaimAsync(connection, runId, claimedAt, now, token);
+            },
+            cancellationToken);
+
     public async Task MarkReassessmentEnqueuedAsync(Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) =>
         await pipeline.ExecuteAsync(
             async token =>
@@ -194,6 +203,9 @@ public abstract partial class DbRiskRegister
     protected abstract Task<IReadOnlyList<ReassessmentRun>> ReadClaimableRunsAsync(DbConnection connection, DateTimeOffset staleBefore, CancellationToken cancellationToken);
 
     protected abstract Task<bool> ClaimRunAsync(DbConnection connection, Guid runId, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
+
+    /// <summary>The conditional update that keeps a claim: true when the run was still claimed at <paramref name="claimedAt"/> and not enqueued.</summary>
+    protected abstract Task<bool> RenewClaimAsync(DbConnection connection, Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken);
 
     protected abstract Task MarkRunEnqueuedAsync(DbConnection connection, Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -37,6 +37,13 @@ public interface IRiskRegister
     /// <summary>Claims one run to enqueue: not enqueued yet and unclaimed, or claimed before <paramref name="staleBefore"/> (its claimant stopped). Null when none.</summary>
     Task<ReassessmentRun?> ClaimReassessmentAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps a claim while the run is enqueued: moves its <see cref="ReassessmentRun.ClaimedAt"/> from
+    /// <paramref name="claimedAt"/> to <paramref name="now"/>. False when the claim is no longer this replica's (another
+    /// claimed the run once it looked stale) or the run is enqueued.
+    /// </summary>
+    Task<bool> RenewReassessmentClaimAsync(Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>The run's messages are all sent: how many systems, with which rule set.</summary>
     Task MarkReassessmentEnqueuedAsync(Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -28,6 +28,12 @@ public sealed partial class SqlServerRiskRegister
         WHERE RunId = @RunId AND EnqueuedAt IS NULL AND (ClaimedAt IS NULL OR ClaimedAt < @StaleBefore);
         """;
 
+    [SqlParameters(typeof(ClaimRenewal))]
+    internal const string RenewClaimSql = """
+        UPDATE dbo.Reassessments SET ClaimedAt = @Now
+        WHERE RunId = @RunId AND EnqueuedAt IS NULL AND ClaimedAt = @ClaimedAt;
+        """;
+
     [SqlParameters(typeof(RunEnqueued))]
     internal const string MarkRunEnqueuedSql = """
         UPDATE dbo.Reassessments SET EnqueuedAt = @At, Systems = @Systems, RuleSetVersion = @RuleSetVersion, RuleSetHash = @RuleSetHash
@@ -81,6 +87,10 @@ public sealed partial class SqlServerRiskRegister
     protected override async Task<bool> ClaimRunAsync(DbConnection connection, Guid runId, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(ClaimRunSql, new RunClaim(runId, RegisterValues.ToMilliseconds(now), staleBefore), cancellationToken: cancellationToken)) == 1;
 
+    protected override async Task<bool> RenewClaimAsync(DbConnection connection, Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            RenewClaimSql, new ClaimRenewal(runId, RegisterValues.ToMilliseconds(claimedAt), RegisterValues.ToMilliseconds(now)), cancellationToken: cancellationToken)) == 1;
+
     protected override async Task MarkRunEnqueuedAsync(DbConnection connection, Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) =>
         _ = await connection.ExecuteAsync(new CommandDefinition(
             MarkRunEnqueuedSql, new RunEnqueued(runId, RegisterValues.ToMilliseconds(at), systems, ruleSetVersion, ruleSetHash), cancellationToken: cancellationToken));
@@ -117,6 +127,8 @@ public sealed partial class SqlServerRiskRegister
     private sealed record RunFinish(Guid RunId, DateTimeOffset At);
 
     private sealed record RunKeyOnly(Guid RunId);
+
+    private sealed record ClaimRenewal(Guid RunId, DateTimeOffset ClaimedAt, DateTimeOffset Now);
 
     private sealed record RunFilter(int UnfinishedOnly, int Limit);
 

@@ -26,6 +26,11 @@ public sealed partial class SqliteRiskRegister
         WHERE RunId = @RunId AND EnqueuedAt IS NULL AND (ClaimedAt IS NULL OR ClaimedAt < @StaleBefore);
         """;
 
+    private const string RenewClaimSql = """
+        UPDATE Reassessments SET ClaimedAt = @Now
+        WHERE RunId = @RunId AND EnqueuedAt IS NULL AND ClaimedAt = @ClaimedAt;
+        """;
+
     private const string MarkRunEnqueuedSql = """
         UPDATE Reassessments SET EnqueuedAt = @At, Systems = @Systems, RuleSetVersion = @RuleSetVersion, RuleSetHash = @RuleSetHash
         WHERE RunId = @RunId;
@@ -86,6 +91,12 @@ public sealed partial class SqliteRiskRegister
     {
         var parameters = new { RunId = RegisterValues.FormatGuid(runId), Now = RegisterValues.FormatTimestamp(now), StaleBefore = RegisterValues.FormatTimestamp(staleBefore) };
         return await connection.ExecuteAsync(new CommandDefinition(ClaimRunSql, parameters, cancellationToken: cancellationToken)) == 1;
+    }
+
+    protected override async Task<bool> RenewClaimAsync(DbConnection connection, Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = new { RunId = RegisterValues.FormatGuid(runId), ClaimedAt = RegisterValues.FormatTimestamp(claimedAt), Now = RegisterValues.FormatTimestamp(now) };
+        return await connection.ExecuteAsync(new CommandDefinition(RenewClaimSql, parameters, cancellationToken: cancellationToken)) == 1;
     }
 
     protected override async Task MarkRunEnqueuedAsync(DbConnection connection, Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken)

@@ -40,6 +40,25 @@ public abstract class ReassessmentStoreContractTests(IRegisterDatabase database)
     }
 
     [StorageFact]
+    public async Task A_renewed_claim_is_not_taken_while_a_claim_gone_stale_and_taken_can_no_longer_be_renewed()
+    {
+        var key = $"demand:{Guid.NewGuid():N}";
+        await register.RequestReassessmentAsync(Run(key), Token);
+        var claim = (await ClaimMineAsync(register, key, At))!;
+
+        var renewed = await register.RenewReassessmentClaimAsync(claim.RunId, At, At.AddMinutes(4), Token);
+        var whileRenewed = await ClaimMineAsync(otherReplica, key, At.AddMinutes(6));
+        var stolen = await ClaimMineAsync(otherReplica, key, At.AddMinutes(10));
+        var renewedAfterTheft = await register.RenewReassessmentClaimAsync(claim.RunId, At.AddMinutes(4), At.AddMinutes(11), Token);
+
+        Assert.True(renewed);
+        Assert.Null(whileRenewed);
+        Assert.NotNull(stolen);
+        Assert.False(renewedAfterTheft);
+        Assert.Equal(At.AddMinutes(10), (await MineAsync(key)).Single().ClaimedAt);
+    }
+
+    [StorageFact]
     public async Task An_enqueued_run_is_not_claimed_again_and_finishes_with_its_last_system_counted_once()
     {
         var key = $"activation:{Guid.NewGuid():N}";

@@ -22,6 +22,8 @@ public abstract class RegisterStub : IRiskRegister
 
     public virtual Task<ReassessmentRun?> ClaimReassessmentAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public virtual Task<bool> RenewReassessmentClaimAsync(Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task MarkReassessmentEnqueuedAsync(Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task RecordReassessedSystemAsync(ReassessedSystem system, CancellationToken cancellationToken) => throw new NotSupportedException();
