@@ -89,7 +89,9 @@ public static class RuleDiffBenchmark
             {
                 for (var run = 0; run < rounds; run++)
                 {
-                    Console.WriteLine(await RunCommandAsync(cli, Path.Combine(folder, "candidate"), database, systems));
+                    // As shipped (server GC, from its runtime settings), then with workstation GC forced: the same command, the same load.
+                    Console.WriteLine(await RunCommandAsync(cli, Path.Combine(folder, "candidate"), database, systems, workstationGc: false));
+                    Console.WriteLine(await RunCommandAsync(cli, Path.Combine(folder, "candidate"), database, systems, workstationGc: true));
                 }
             }
 
@@ -110,7 +112,7 @@ public static class RuleDiffBenchmark
     /// <c>aims-risk rules diff --format json</c> on the register, as a user runs it (process start, loading the candidate,
     /// the diff, the output written to a pipe and discarded): wall time, CPU time and peak RSS by <c>/usr/bin/time</c>.
     /// </summary>
-    private static async Task<string> RunCommandAsync(string cli, string candidate, string database, int systems)
+    private static async Task<string> RunCommandAsync(string cli, string candidate, string database, int systems, bool workstationGc)
     {
         var start = new ProcessStartInfo("/usr/bin/time")
         {
@@ -119,6 +121,11 @@ public static class RuleDiffBenchmark
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (workstationGc)
+        {
+            start.Environment["DOTNET_gcServer"] = "0";
+        }
+
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         using var process = Process.Start(start) ?? throw new InvalidOperationException("aims-risk did not start");
         var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
@@ -134,7 +141,7 @@ public static class RuleDiffBenchmark
 
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"rules-diff command: {systems} systems in {figures[0]:0.00} s wall ({systems / figures[0]:0} systems/s), {figures[1] + figures[2]:0.00} CPU-s, peak RSS {figures[3] / 1024:0} MB, load average {load} at its start");
+            $"rules-diff command ({(workstationGc ? "workstation GC forced" : "as shipped")}): {systems} systems in {figures[0]:0.00} s wall ({systems / figures[0]:0} systems/s), {figures[1] + figures[2]:0.00} CPU-s, peak RSS {figures[3] / 1024:0} MB, load average {load} at its start");
     }
 
     private static async Task FillAsync(string database, int systems, RuleSet pack)
