@@ -28,7 +28,8 @@ namespace Aims.Risk.Benchmarks;
 /// <item>with re-assessment: an on-demand run of every system is requested in the register (what
 /// <c>aims-risk reassess</c> does); once the worker has claimed it, the same measurement, while the worker enqueues and
 /// re-assesses. The run's progress before and after the window shows that it ran throughout.</item>
-/// <item>once every message of the run is sent: the same measurement again, while the worker re-assesses them.</item>
+/// <item>once every message of the run is sent, or after 30 s if the worker's paced enqueue is still sending: the same
+/// measurement again, while the worker re-assesses (and perhaps still enqueues).</item>
 /// </list>
 /// The publisher talks to loopback only and is bounded in count and time.
 /// </summary>
