@@ -8,6 +8,10 @@ namespace Aims.Risk.Contracts;
 [JsonConverter(typeof(AttributeValueConverter))]
 public sealed record AttributeValue
 {
+    private static readonly AttributeValue True = new() { Flag = true };
+
+    private static readonly AttributeValue False = new() { Flag = false };
+
     public string? Text { get; init; }
 
     public double? Number { get; init; }
@@ -18,7 +22,8 @@ public sealed record AttributeValue
 
     public static AttributeValue Of(double value) => new() { Number = value };
 
-    public static AttributeValue Of(bool value) => new() { Flag = value };
+    /// <summary>Immutable, so the two flags are shared.</summary>
+    public static AttributeValue Of(bool value) => value ? True : False;
 
     public override string ToString() =>
         Text ?? Number?.ToString(CultureInfo.InvariantCulture) ?? (Flag is { } b ? (b ? "true" : "false") : "");

@@ -20,12 +20,22 @@ public sealed class OffsetDateTimeConverter : JsonConverter<DateTimeOffset>
             throw new JsonException();
         }
 
+        // Read as it is, without a string of it, when it holds no escapes (a timestamp that parsed is ASCII, so a byte's
+        // index is its character's).
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped && HasOffset(reader.ValueSpan))
+        {
+            return value;
+        }
+
         var text = reader.GetString()!;
         var hasOffset = text.EndsWith('Z') || text.IndexOfAny(['+', '-'], Math.Min(DateLength, text.Length)) >= 0;
         return hasOffset
             ? value
             : throw new ContractValueException($"'{text}' has no offset; expected an RFC 3339 timestamp with Z or ±hh:mm, such as 2026-11-29T11:00:00Z");
     }
+
+    private static bool HasOffset(ReadOnlySpan<byte> text) =>
+        (text.Length > 0 && text[^1] == (byte)'Z') || text[Math.Min(DateLength, text.Length)..].IndexOfAny((byte)'+', (byte)'-') >= 0;
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {

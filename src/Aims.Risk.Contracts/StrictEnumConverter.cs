@@ -13,8 +13,14 @@ namespace Aims.Risk.Contracts;
 public sealed class StrictEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
+    /// <summary>Longer than any name; a longer token is read as a string and refused.</summary>
+    private const int MaxNameLength = 64;
+
     private static readonly FrozenDictionary<string, TEnum> ByName =
         Enum.GetValues<TEnum>().ToFrozenDictionary(v => v.ToString(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The same names, looked up by the characters of the token: no string per value read.</summary>
+    private static readonly FrozenDictionary<string, TEnum>.AlternateLookup<ReadOnlySpan<char>> ByChars = ByName.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly FrozenDictionary<TEnum, string> Names =
         Enum.GetValues<TEnum>().ToFrozenDictionary(v => v, v => v.ToString());
@@ -23,12 +29,18 @@ public sealed class StrictEnumConverter<TEnum> : JsonConverter<TEnum>
     {
         // A JsonException without a message: the serializer fills in the type and the path, which callers turn into
         // "expected one of" the names.
-        if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } name || !ByName.TryGetValue(name, out var value))
+        if (reader.TokenType != JsonTokenType.String)
         {
             throw new JsonException();
         }
 
-        return value;
+        if (!reader.HasValueSequence && reader.ValueSpan.Length <= MaxNameLength)
+        {
+            Span<char> name = stackalloc char[MaxNameLength];
+            return ByChars.TryGetValue(name[..reader.CopyString(name)], out var found) ? found : throw new JsonException();
+        }
+
+        return reader.GetString() is { } text && ByName.TryGetValue(text, out var value) ? value : throw new JsonException();
     }
 
     public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)

@@ -10,7 +10,8 @@ using Aims.Risk.Benchmarks;
 //   probe-rules     the growth with rule count in a few seconds: the growth sets with and without the rule index, and
 //                   N distinct compiled rules against the pack's repeated to N
 //   probe-eval      target 1 in a few seconds: hand-written, the service with and without its rule index, Evaluate
-//   rules-diff [--systems N] [--rounds N]   rules diff over a SQLite register of N systems (default 100,000)
+//   rules-diff [--systems N] [--rounds N] [--cli <aims-risk.dll>]   rules diff over a SQLite register of N systems (default 100,000);
+//                                           with --cli, also the command itself, as a process, timed by /usr/bin/time
 //   e2e [--quick] --worker <Aims.Risk.Worker.dll> [--vhost <vhost>]   the worker end to end on the local broker
 //   report [--systems N] [--risks-per-system M]   the HTML report of a register of N × M risks (default 10,000 × 20)
 //   reassess-latency --worker <Aims.Risk.Worker.dll> [--vhost <vhost>] [--systems N] [--rate R] [--seconds S]
@@ -30,7 +31,8 @@ return args.FirstOrDefault() switch
     "probe-eval" => EvaluationProbe.Run(),
     "rules-diff" => await RuleDiffBenchmark.RunAsync(
         Option("--systems") is { } systems ? int.Parse(systems, CultureInfo.InvariantCulture) : 100_000,
-        Option("--rounds") is { } rounds ? int.Parse(rounds, CultureInfo.InvariantCulture) : 3),
+        Option("--rounds") is { } rounds ? int.Parse(rounds, CultureInfo.InvariantCulture) : 3,
+        Option("--cli")),
     "bench-register" => Suites.RunRegister(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts")),
     "bench-rules" => Suites.Run(quick, Option("--artifacts") ?? Path.Combine(Path.GetTempPath(), "aims-risk-bench", "artifacts"), withRegister: false),
@@ -54,5 +56,6 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | probe-eval | probe-rules | bench [--quick] | bench-rules [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M] | reassess-latency --worker <dll> [--vhost <vhost>] [--systems N] [--rate R] [--seconds S]");
+    Console.Error.WriteLine("usage: Aims.Risk.Benchmarks verify | bench [--quick] | bench-register [--quick] | rules-diff [--systems N] [--rounds N] [--cli <aims-risk.dll>] | e2e [--quick] --worker <dll> [--vhost <vhost>] [--events N] | report [--systems N] [--risks-per-system M] | reassess-latency --worker <dll> [--vhost <vhost>] [--systems N] [--rate R] [--seconds S]");
     return 2;
 }

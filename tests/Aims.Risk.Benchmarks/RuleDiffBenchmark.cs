@@ -24,7 +24,7 @@ public static class RuleDiffBenchmark
         VALUES (@EventId, @SystemId, @ChangeType, @OccurredAt, @AssessedAt, @RuleSetVersion, @RuleSetHash, @Payload, 0);
         """;
 
-    public static async Task<int> RunAsync(int systems, int rounds)
+    public static async Task<int> RunAsync(int systems, int rounds, string? cli = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "aims-risk-bench", $"diff-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -38,6 +38,8 @@ public static class RuleDiffBenchmark
             await FillAsync(database, systems, pack);
             var candidate = Candidate(Path.Combine(folder, "candidate"));
             SqliteConnection.ClearAllPools();
+            // The GC mode changes the pauses at a high load average: say which this process runs (the command's is workstation).
+            Console.WriteLine($"rules-diff: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 
             // What reading alone costs: the same query, streamed, nothing compared.
             var readStarted = Stopwatch.GetTimestamp();
@@ -82,6 +84,14 @@ public static class RuleDiffBenchmark
                     $"rules-diff round {round + 1}: {systems} systems in {elapsed.TotalSeconds:0.00} s ({systems / elapsed.TotalSeconds:0} systems/s; archived set compiled in {compiled.TotalMilliseconds:0} ms; {cpuSeconds:0.00} CPU-s, {systems / cpuSeconds:0} systems per CPU-second), {report.Changed.Count} systems changed, {report.Changes.Count()} risk changes; {gc}"));
             }
 
+            if (cli is not null)
+            {
+                for (var run = 0; run < rounds; run++)
+                {
+                    Console.WriteLine(await RunCommandAsync(cli, Path.Combine(folder, "candidate"), database, systems));
+                }
+            }
+
             results.Sort();
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
@@ -93,6 +103,37 @@ public static class RuleDiffBenchmark
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// <c>aims-risk rules diff --format json</c> on the register, as a user runs it (process start, loading the candidate,
+    /// the diff, the output written to a pipe and discarded): wall time, CPU time and peak RSS by <c>/usr/bin/time</c>.
+    /// </summary>
+    private static async Task<string> RunCommandAsync(string cli, string candidate, string database, int systems)
+    {
+        var start = new ProcessStartInfo("/usr/bin/time")
+        {
+            ArgumentList = { "-f", "%e %U %S %M", "dotnet", Path.GetFullPath(cli), "rules", "diff", "--rules", candidate, "--register", $"Data Source={database}", "--format", "json" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("aims-risk did not start");
+        var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        await output;
+        var lines = (await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var figures = lines[^1].Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"aims-risk rules diff exited {process.ExitCode}: {string.Join(" | ", lines)}");
+        }
+
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"rules-diff command: {systems} systems in {figures[0]:0.00} s wall ({systems / figures[0]:0} systems/s), {figures[1] + figures[2]:0.00} CPU-s, peak RSS {figures[3] / 1024:0} MB, load average {load} at its start");
     }
 
     private static async Task FillAsync(string database, int systems, RuleSet pack)

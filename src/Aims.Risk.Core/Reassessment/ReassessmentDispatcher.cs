@@ -120,9 +120,11 @@ public sealed partial class ReassessmentDispatcher(
         var cutoff = clock.GetUtcNow() - (options.Value.Interval ?? TimeSpan.Zero);
 
         // The systems first, then the messages: the register's read ends before the first send, so no read stays open
-        // (in SQLite, holding back the checkpoint of every write) while the run is enqueued at its pace.
+        // (in SQLite, holding back the checkpoint of every write) while the run is enqueued at its pace. Keys only: the
+        // consumer reads each system's input when it re-assesses it (reading 100,000 payloads here cost new events' CPU).
+        var reading = Stopwatch.GetTimestamp();
         var messages = new List<ReassessSystem>();
-        await foreach (var input in register.ReadLatestInputsAsync(run.SystemId, cancellationToken))
+        await foreach (var input in register.ReadLatestAssessmentsAsync(run.SystemId, cancellationToken))
         {
             var wanted = run.Reason switch
             {
@@ -138,12 +140,33 @@ public sealed partial class ReassessmentDispatcher(
             }
         }
 
-        // Paced at Reassessment:EnqueueRate, about ten windows a second: new events keep the broker and the CPU.
+        var read = Stopwatch.GetElapsedTime(reading);
+        metrics.EnqueueRead(read);
+        LogRead(run.RunId, messages.Count, (long)read.TotalMilliseconds, options.Value.EnqueueRate);
+
+        // Paced at Reassessment:EnqueueRate, about ten windows a second: new events keep the broker and the CPU. At that
+        // pace a large register takes longer than the claim timeout, so the claim is renewed as the messages go; a replica
+        // that finds its claim taken (it was too slow, and another claimed the run) stops, and the other enqueues the run.
         var rate = options.Value.EnqueueRate;
         var window = Math.Clamp(rate / 10, 1, SendWindow);
         var started = Stopwatch.GetTimestamp();
+        var claimedAt = run.ClaimedAt ?? clock.GetUtcNow();
+        var renewed = Stopwatch.GetTimestamp();
         for (var sent = 0; sent < messages.Count; sent += window)
         {
+            if (Stopwatch.GetElapsedTime(renewed) >= options.Value.ClaimTimeout / 3)
+            {
+                var now = clock.GetUtcNow();
+                if (!await register.RenewReassessmentClaimAsync(run.RunId, claimedAt, now, cancellationToken))
+                {
+                    LogClaimLost(run.RunId, sent, messages.Count);
+                    return;
+                }
+
+                claimedAt = now;
+                renewed = Stopwatch.GetTimestamp();
+            }
+
             await Task.WhenAll(messages.Skip(sent).Take(window).Select(message =>
                 endpoint.Send(message, send => send.MessageId = ReassessmentIds.Message(run.RunId, message.SystemId), cancellationToken)));
             var ahead = TimeSpan.FromSeconds((double)(sent + window) / rate) - Stopwatch.GetElapsedTime(started);
@@ -163,6 +186,12 @@ public sealed partial class ReassessmentDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-assessment run {RunId} ({Reason}) enqueued {Systems} systems for rule set {Version}")]
     private partial void LogEnqueued(Guid runId, string reason, int systems, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-assessment run {RunId}: {Systems} systems read in {ReadMs} ms; sending at {Rate} a second")]
+    private partial void LogRead(Guid runId, int systems, long readMs, int rate);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-assessment run {RunId} was claimed by another replica after {Sent} of {Systems} messages; it enqueues the run")]
+    private partial void LogClaimLost(Guid runId, int sent, int systems);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-assessment dispatch failed; retried at the next look")]
     private partial void LogDispatchFailed(Exception exception);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Aims.Risk.Contracts;
 using Aims.Risk.Core.Impact;
@@ -14,7 +15,7 @@ namespace Aims.Risk.Core.Reassessment;
 /// reconciled with the system's risks exactly as a new event is, with the cause <c>rule set X.Y.Z</c>. A redelivery
 /// records a duplicate and yields the same tasks and status events; what the run did to the system is written once.
 /// </summary>
-public sealed class Reassessor(RuleSetProvider rules, RiskEvaluator evaluator, IRiskRegister register, TimeProvider clock)
+public sealed class Reassessor(RuleSetProvider rules, RiskEvaluator evaluator, IRiskRegister register, TimeProvider clock, ReassessmentMetrics? metrics = null)
 {
     public async Task<ReassessmentOutcome> ReassessAsync(ReassessSystem message, CancellationToken cancellationToken)
     {
@@ -22,9 +23,11 @@ public sealed class Reassessor(RuleSetProvider rules, RiskEvaluator evaluator, I
         var outcome = await DecideAsync(message, cancellationToken);
         var opened = outcome.Changes.Count(c => c.FromStatus is null or RiskStatus.Resolved);
         var resolved = outcome.Changes.Count(c => c.ToStatus == RiskStatus.Resolved);
+        var started = Stopwatch.GetTimestamp();
         await register.RecordReassessedSystemAsync(
             new ReassessedSystem(message.RunId, message.SystemId, outcome.DerivedEventId, clock.GetUtcNow(), opened, resolved, outcome.Changes.Count - opened - resolved),
             cancellationToken);
+        metrics?.Stage("progress", Stopwatch.GetElapsedTime(started));
         return outcome;
     }
 
@@ -37,6 +40,7 @@ public sealed class Reassessor(RuleSetProvider rules, RiskEvaluator evaluator, I
         }
 
         var derived = ReassessmentIds.DerivedEvent(ruleSet.Hash, message.SystemId, message.EventId);
+        var started = Stopwatch.GetTimestamp();
         LatestInput? latest = null;
         await foreach (var input in register.ReadLatestInputsAsync(message.SystemId, cancellationToken))
         {
@@ -55,14 +59,18 @@ public sealed class Reassessor(RuleSetProvider rules, RiskEvaluator evaluator, I
             return ReassessmentOutcome.Skip($"system {message.SystemId} was assessed with rule set {ruleSet.Version} already");
         }
 
-        var original = await register.FindAssessmentAsync(message.EventId, cancellationToken);
-        if (original is null)
+        // The latest input is the event the run named (its payload is in hand); only a redelivery, after the derived
+        // event was recorded, reads the original again.
+        string? payload = latest.EventId == message.EventId ? latest.Payload : (await register.FindAssessmentAsync(message.EventId, cancellationToken))?.Payload;
+        if (payload is null)
         {
             return ReassessmentOutcome.Skip($"event {message.EventId} is not in the register");
         }
 
-        var change = JsonSerializer.Deserialize<AiSystemChanged>(original.Payload, ContractJson.Options)!;
+        var change = JsonSerializer.Deserialize<AiSystemChanged>(payload, ContractJson.Options)!;
         change = change with { EventId = derived };
+        metrics?.Stage("input", Stopwatch.GetElapsedTime(started));
+        started = Stopwatch.GetTimestamp();
         var assessment = await ImpactAssessmentEvidence.EvaluateAsync(evaluator, register, change, ruleSet, cancellationToken);
         change = assessment.Change;
         var record = RegisterMapping.ToRecord(assessment) with
@@ -70,7 +78,10 @@ public sealed class Reassessor(RuleSetProvider rules, RiskEvaluator evaluator, I
             ReassessedEventId = message.EventId,
             Cause = $"rule set {ruleSet.Version} (re-assessment of event {message.EventId})",
         };
+        metrics?.Stage("evaluate", Stopwatch.GetElapsedTime(started));
+        started = Stopwatch.GetTimestamp();
         var result = await register.RecordAsync(record, cancellationToken);
+        metrics?.Stage("record", Stopwatch.GetElapsedTime(started));
         var tasks = result.Entries.Where(e => e.TaskId is not null).Select(e => RegisterMapping.ToTask(e, change)).ToList();
         return new ReassessmentOutcome(derived, result.IsDuplicate, tasks, result.Changes, Skipped: null);
     }

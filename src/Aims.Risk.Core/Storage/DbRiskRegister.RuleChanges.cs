@@ -28,9 +28,22 @@ public abstract partial class DbRiskRegister
         }
     }
 
+    /// <summary>Streams, as <see cref="ReadLatestInputsAsync(string?, CancellationToken)"/>; no payload is read or held.</summary>
+    public async IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenForReadAsync(cancellationToken);
+        await foreach (var assessment in ReadLatestAssessmentsAsync(connection, systemId, cancellationToken))
+        {
+            yield return assessment;
+        }
+    }
+
     /// <summary>Every archived rule set, oldest activation first.</summary>
     protected abstract Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>The latest assessment of each system (of one system when named), ordered by system.</summary>
     protected abstract IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken);
+
+    /// <summary>The key of the latest assessment of each system (of one system when named), ordered by system.</summary>
+    protected abstract IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken);
 }

@@ -25,11 +25,24 @@ public interface IRiskRegister
     /// <summary>The input of each system's latest assessment (of one system when <paramref name="systemId"/> is set), streamed, ordered by system.</summary>
     IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The key of each system's latest assessment (of one system when <paramref name="systemId"/> is set), streamed,
+    /// ordered by system: the same assessments as <see cref="ReadLatestInputsAsync"/>, without reading their payloads.
+    /// </summary>
+    IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(string? systemId, CancellationToken cancellationToken);
+
     /// <summary>Creates a re-assessment run unless one with its <see cref="ReassessmentRun.RunKey"/> exists; true when this call created it.</summary>
     Task<bool> RequestReassessmentAsync(ReassessmentRun run, CancellationToken cancellationToken);
 
     /// <summary>Claims one run to enqueue: not enqueued yet and unclaimed, or claimed before <paramref name="staleBefore"/> (its claimant stopped). Null when none.</summary>
     Task<ReassessmentRun?> ClaimReassessmentAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps a claim while the run is enqueued: moves its <see cref="ReassessmentRun.ClaimedAt"/> from
+    /// <paramref name="claimedAt"/> to <paramref name="now"/>. False when the claim is no longer this replica's (another
+    /// claimed the run once it looked stale) or the run is enqueued.
+    /// </summary>
+    Task<bool> RenewReassessmentClaimAsync(Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The run's messages are all sent: how many systems, with which rule set.</summary>
     Task MarkReassessmentEnqueuedAsync(Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken);

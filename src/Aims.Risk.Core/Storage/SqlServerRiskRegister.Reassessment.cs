@@ -28,6 +28,12 @@ public sealed partial class SqlServerRiskRegister
         WHERE RunId = @RunId AND EnqueuedAt IS NULL AND (ClaimedAt IS NULL OR ClaimedAt < @StaleBefore);
         """;
 
+    [SqlParameters(typeof(ClaimRenewal))]
+    internal const string RenewClaimSql = """
+        UPDATE dbo.Reassessments SET ClaimedAt = @Now
+        WHERE RunId = @RunId AND EnqueuedAt IS NULL AND ClaimedAt = @ClaimedAt;
+        """;
+
     [SqlParameters(typeof(RunEnqueued))]
     internal const string MarkRunEnqueuedSql = """
         UPDATE dbo.Reassessments SET EnqueuedAt = @At, Systems = @Systems, RuleSetVersion = @RuleSetVersion, RuleSetHash = @RuleSetHash
@@ -41,6 +47,11 @@ public sealed partial class SqlServerRiskRegister
         WHERE NOT EXISTS (SELECT 1 FROM dbo.ReassessedSystems WITH (UPDLOCK, HOLDLOCK) WHERE RunId = @RunId AND SystemId = @SystemId);
         """;
 
+    [SqlParameters(typeof(RunKeyOnly))]
+    internal const string CountReassessedSystemSql = """
+        UPDATE dbo.Reassessments SET Done = Done + 1 WHERE RunId = @RunId;
+        """;
+
     [SqlParameters(typeof(RunFinish))]
     internal const string FinishRunSql = """
         UPDATE dbo.Reassessments
@@ -48,14 +59,13 @@ public sealed partial class SqlServerRiskRegister
             Opened = (SELECT COALESCE(SUM(Opened), 0) FROM dbo.ReassessedSystems WHERE RunId = @RunId),
             Resolved = (SELECT COALESCE(SUM(Resolved), 0) FROM dbo.ReassessedSystems WHERE RunId = @RunId),
             Changed = (SELECT COALESCE(SUM(Changed), 0) FROM dbo.ReassessedSystems WHERE RunId = @RunId)
-        WHERE RunId = @RunId AND FinishedAt IS NULL AND EnqueuedAt IS NOT NULL
-          AND Systems <= (SELECT COUNT(*) FROM dbo.ReassessedSystems WHERE RunId = @RunId);
+        WHERE RunId = @RunId AND FinishedAt IS NULL AND EnqueuedAt IS NOT NULL AND Systems <= Done;
         """;
 
     [SqlParameters(typeof(RunFilter))]
     internal const string SelectRunsSql = """
         SELECT TOP (@Limit) r.RunId, r.RunKey, r.Reason, r.SystemId, r.RuleSetVersion, r.RuleSetHash, r.RequestedAt, r.ClaimedAt,
-               r.EnqueuedAt, r.FinishedAt, r.Systems, (SELECT COUNT(*) FROM dbo.ReassessedSystems AS s WHERE s.RunId = r.RunId) AS Done,
+               r.EnqueuedAt, r.FinishedAt, r.Systems, r.Done,
                r.Opened, r.Resolved, r.Changed
         FROM dbo.Reassessments AS r
         WHERE @UnfinishedOnly = 0 OR r.FinishedAt IS NULL
@@ -77,16 +87,28 @@ public sealed partial class SqlServerRiskRegister
     protected override async Task<bool> ClaimRunAsync(DbConnection connection, Guid runId, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(ClaimRunSql, new RunClaim(runId, RegisterValues.ToMilliseconds(now), staleBefore), cancellationToken: cancellationToken)) == 1;
 
+    protected override async Task<bool> RenewClaimAsync(DbConnection connection, Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            RenewClaimSql, new ClaimRenewal(runId, RegisterValues.ToMilliseconds(claimedAt), RegisterValues.ToMilliseconds(now)), cancellationToken: cancellationToken)) == 1;
+
     protected override async Task MarkRunEnqueuedAsync(DbConnection connection, Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) =>
         _ = await connection.ExecuteAsync(new CommandDefinition(
             MarkRunEnqueuedSql, new RunEnqueued(runId, RegisterValues.ToMilliseconds(at), systems, ruleSetVersion, ruleSetHash), cancellationToken: cancellationToken));
 
-    protected override async Task InsertReassessedSystemIfAbsentAsync(DbConnection connection, ReassessedSystem system, CancellationToken cancellationToken) =>
-        _ = await connection.ExecuteAsync(new CommandDefinition(
-            InsertReassessedSystemSql, system with { At = RegisterValues.ToMilliseconds(system.At) }, cancellationToken: cancellationToken));
+    protected override async Task<bool> InsertReassessedSystemIfAbsentAsync(DbConnection connection, DbTransaction transaction, ReassessedSystem system, CancellationToken cancellationToken)
+    {
+        if (await connection.ExecuteAsync(new CommandDefinition(
+            InsertReassessedSystemSql, system with { At = RegisterValues.ToMilliseconds(system.At) }, transaction, cancellationToken: cancellationToken)) != 1)
+        {
+            return false;
+        }
 
-    protected override async Task FinishRunIfDoneAsync(DbConnection connection, Guid runId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        _ = await connection.ExecuteAsync(new CommandDefinition(FinishRunSql, new RunFinish(runId, RegisterValues.ToMilliseconds(at)), cancellationToken: cancellationToken));
+        _ = await connection.ExecuteAsync(new CommandDefinition(CountReassessedSystemSql, new RunKeyOnly(system.RunId), transaction, cancellationToken: cancellationToken));
+        return true;
+    }
+
+    protected override async Task FinishRunIfDoneAsync(DbConnection connection, DbTransaction? transaction, Guid runId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _ = await connection.ExecuteAsync(new CommandDefinition(FinishRunSql, new RunFinish(runId, RegisterValues.ToMilliseconds(at)), transaction, cancellationToken: cancellationToken));
 
     protected override async Task<IReadOnlyList<ReassessmentRun>> ReadRunsAsync(DbConnection connection, bool unfinishedOnly, int limit, CancellationToken cancellationToken)
     {
@@ -103,6 +125,10 @@ public sealed partial class SqlServerRiskRegister
     private sealed record RunEnqueued(Guid RunId, DateTimeOffset At, int Systems, string RuleSetVersion, string RuleSetHash);
 
     private sealed record RunFinish(Guid RunId, DateTimeOffset At);
+
+    private sealed record RunKeyOnly(Guid RunId);
+
+    private sealed record ClaimRenewal(Guid RunId, DateTimeOffset ClaimedAt, DateTimeOffset Now);
 
     private sealed record RunFilter(int UnfinishedOnly, int Limit);
 

@@ -28,6 +28,19 @@ public sealed partial class SqlServerRiskRegister
         OPTION (RECOMPILE);
         """;
 
+    // The same rows as the statement above, without the payload: what a re-assessment run enqueues.
+    [SqlParameters(typeof(SystemFilter))]
+    internal const string SelectLatestAssessmentsSql = """
+        SELECT SystemId, EventId, AssessedAt, RuleSetHash
+        FROM (SELECT SystemId, EventId, AssessedAt, RuleSetHash,
+                     ROW_NUMBER() OVER (PARTITION BY SystemId ORDER BY AssessedAt DESC, EventId DESC) AS Position
+              FROM dbo.Assessments
+              WHERE @SystemId IS NULL OR SystemId = @SystemId) AS Ranked
+        WHERE Position = 1
+        ORDER BY SystemId
+        OPTION (RECOMPILE);
+        """;
+
     protected override async Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<RuleSetRow>(new CommandDefinition(SelectRuleSetsSql, cancellationToken: cancellationToken));
@@ -46,6 +59,18 @@ public sealed partial class SqlServerRiskRegister
         }
     }
 
+    protected override async IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(
+            new CommandDefinition(SelectLatestAssessmentsSql, new SystemFilter(systemId), cancellationToken: cancellationToken));
+        var parse = reader.GetRowParser<LatestAssessmentRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = parse(reader);
+            yield return new LatestAssessment(row.SystemId, row.EventId, row.AssessedAt, row.RuleSetHash);
+        }
+    }
+
     private sealed record SystemFilter(string? SystemId);
 
     private sealed class LatestInputRow
@@ -61,5 +86,16 @@ public sealed partial class SqlServerRiskRegister
         public string RuleSetHash { get; init; } = "";
 
         public string Payload { get; init; } = "";
+    }
+
+    private sealed class LatestAssessmentRow
+    {
+        public string SystemId { get; init; } = "";
+
+        public Guid EventId { get; init; }
+
+        public DateTimeOffset AssessedAt { get; init; }
+
+        public string RuleSetHash { get; init; } = "";
     }
 }

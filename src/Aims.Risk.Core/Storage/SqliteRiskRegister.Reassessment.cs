@@ -26,6 +26,11 @@ public sealed partial class SqliteRiskRegister
         WHERE RunId = @RunId AND EnqueuedAt IS NULL AND (ClaimedAt IS NULL OR ClaimedAt < @StaleBefore);
         """;
 
+    private const string RenewClaimSql = """
+        UPDATE Reassessments SET ClaimedAt = @Now
+        WHERE RunId = @RunId AND EnqueuedAt IS NULL AND ClaimedAt = @ClaimedAt;
+        """;
+
     private const string MarkRunEnqueuedSql = """
         UPDATE Reassessments SET EnqueuedAt = @At, Systems = @Systems, RuleSetVersion = @RuleSetVersion, RuleSetHash = @RuleSetHash
         WHERE RunId = @RunId;
@@ -37,19 +42,22 @@ public sealed partial class SqliteRiskRegister
         ON CONFLICT (RunId, SystemId) DO NOTHING;
         """;
 
+    private const string CountReassessedSystemSql = """
+        UPDATE Reassessments SET Done = Done + 1 WHERE RunId = @RunId;
+        """;
+
     private const string FinishRunSql = """
         UPDATE Reassessments
         SET FinishedAt = @At,
             Opened = (SELECT COALESCE(SUM(Opened), 0) FROM ReassessedSystems WHERE RunId = @RunId),
             Resolved = (SELECT COALESCE(SUM(Resolved), 0) FROM ReassessedSystems WHERE RunId = @RunId),
             Changed = (SELECT COALESCE(SUM(Changed), 0) FROM ReassessedSystems WHERE RunId = @RunId)
-        WHERE RunId = @RunId AND FinishedAt IS NULL AND EnqueuedAt IS NOT NULL
-          AND Systems <= (SELECT COUNT(*) FROM ReassessedSystems WHERE RunId = @RunId);
+        WHERE RunId = @RunId AND FinishedAt IS NULL AND EnqueuedAt IS NOT NULL AND Systems <= Done;
         """;
 
     private const string SelectRunsSql = """
         SELECT r.RunId, r.RunKey, r.Reason, r.SystemId, r.RuleSetVersion, r.RuleSetHash, r.RequestedAt, r.ClaimedAt, r.EnqueuedAt,
-               r.FinishedAt, r.Systems, (SELECT COUNT(*) FROM ReassessedSystems AS s WHERE s.RunId = r.RunId) AS Done,
+               r.FinishedAt, r.Systems, r.Done,
                r.Opened, r.Resolved, r.Changed
         FROM Reassessments AS r
         WHERE @UnfinishedOnly = 0 OR r.FinishedAt IS NULL
@@ -85,13 +93,19 @@ public sealed partial class SqliteRiskRegister
         return await connection.ExecuteAsync(new CommandDefinition(ClaimRunSql, parameters, cancellationToken: cancellationToken)) == 1;
     }
 
+    protected override async Task<bool> RenewClaimAsync(DbConnection connection, Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = new { RunId = RegisterValues.FormatGuid(runId), ClaimedAt = RegisterValues.FormatTimestamp(claimedAt), Now = RegisterValues.FormatTimestamp(now) };
+        return await connection.ExecuteAsync(new CommandDefinition(RenewClaimSql, parameters, cancellationToken: cancellationToken)) == 1;
+    }
+
     protected override async Task MarkRunEnqueuedAsync(DbConnection connection, Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var parameters = new { RunId = RegisterValues.FormatGuid(runId), At = RegisterValues.FormatTimestamp(at), Systems = systems, RuleSetVersion = ruleSetVersion, RuleSetHash = ruleSetHash };
         _ = await connection.ExecuteAsync(new CommandDefinition(MarkRunEnqueuedSql, parameters, cancellationToken: cancellationToken));
     }
 
-    protected override async Task InsertReassessedSystemIfAbsentAsync(DbConnection connection, ReassessedSystem system, CancellationToken cancellationToken)
+    protected override async Task<bool> InsertReassessedSystemIfAbsentAsync(DbConnection connection, DbTransaction transaction, ReassessedSystem system, CancellationToken cancellationToken)
     {
         var parameters = new
         {
@@ -103,12 +117,18 @@ public sealed partial class SqliteRiskRegister
             system.Resolved,
             system.Changed,
         };
-        _ = await connection.ExecuteAsync(new CommandDefinition(InsertReassessedSystemSql, parameters, cancellationToken: cancellationToken));
+        if (await connection.ExecuteAsync(new CommandDefinition(InsertReassessedSystemSql, parameters, transaction, cancellationToken: cancellationToken)) != 1)
+        {
+            return false;
+        }
+
+        _ = await connection.ExecuteAsync(new CommandDefinition(CountReassessedSystemSql, new { parameters.RunId }, transaction, cancellationToken: cancellationToken));
+        return true;
     }
 
-    protected override async Task FinishRunIfDoneAsync(DbConnection connection, Guid runId, DateTimeOffset at, CancellationToken cancellationToken) =>
+    protected override async Task FinishRunIfDoneAsync(DbConnection connection, DbTransaction? transaction, Guid runId, DateTimeOffset at, CancellationToken cancellationToken) =>
         _ = await connection.ExecuteAsync(new CommandDefinition(
-            FinishRunSql, new { RunId = RegisterValues.FormatGuid(runId), At = RegisterValues.FormatTimestamp(at) }, cancellationToken: cancellationToken));
+            FinishRunSql, new { RunId = RegisterValues.FormatGuid(runId), At = RegisterValues.FormatTimestamp(at) }, transaction, cancellationToken: cancellationToken));
 
     protected override async Task<IReadOnlyList<ReassessmentRun>> ReadRunsAsync(DbConnection connection, bool unfinishedOnly, int limit, CancellationToken cancellationToken)
     {

@@ -37,6 +37,25 @@ public sealed partial class SqliteRiskRegister
         LIMIT 1;
         """;
 
+    // The same rows as the two statements above, without the payload: what a re-assessment run enqueues.
+    private const string SelectLatestAssessmentsSql = """
+        SELECT a.SystemId, a.EventId, a.AssessedAt, a.RuleSetHash
+        FROM Assessments AS a INDEXED BY IX_Assessments_SystemId
+        WHERE a.EventId = (SELECT b.EventId FROM Assessments AS b INDEXED BY IX_Assessments_SystemId
+                           WHERE b.SystemId = a.SystemId
+                           ORDER BY b.AssessedAt DESC
+                           LIMIT 1)
+        ORDER BY a.SystemId;
+        """;
+
+    private const string SelectLatestAssessmentOfSystemSql = """
+        SELECT a.SystemId, a.EventId, a.AssessedAt, a.RuleSetHash
+        FROM Assessments AS a INDEXED BY IX_Assessments_SystemId
+        WHERE a.SystemId = @SystemId
+        ORDER BY a.AssessedAt DESC
+        LIMIT 1;
+        """;
+
     protected override async Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<RuleSetArchiveRow>(new CommandDefinition(SelectRuleSetsSql, cancellationToken: cancellationToken));
@@ -59,6 +78,26 @@ public sealed partial class SqliteRiskRegister
                 reader.GetString(3),
                 reader.GetString(4),
                 reader.GetFieldValue<byte[]>(5));
+        }
+    }
+
+    protected override async IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var command = systemId is null
+            ? new CommandDefinition(SelectLatestAssessmentsSql, cancellationToken: cancellationToken)
+            : new CommandDefinition(SelectLatestAssessmentOfSystemSql, new { SystemId = systemId }, cancellationToken: cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(command);
+        var hash = "";
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // Nearly every row names the same rule set: one string of its hash is kept, not one per system.
+            var rowHash = reader.GetString(3);
+            hash = string.Equals(hash, rowHash, StringComparison.Ordinal) ? hash : rowHash;
+            yield return new LatestAssessment(
+                reader.GetString(0),
+                RegisterValues.ParseGuid(reader.GetString(1)),
+                RegisterValues.ParseTimestamp(reader.GetString(2)),
+                hash);
         }
     }
 

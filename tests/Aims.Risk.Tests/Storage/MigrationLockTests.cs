@@ -178,19 +178,23 @@ public sealed class MigrationLockTests : IDisposable
 
         protected override Task<IReadOnlyList<ReassessmentRun>> ReadClaimableRunsAsync(DbConnection connection, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        protected override Task<bool> RenewClaimAsync(DbConnection connection, Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         protected override Task<bool> ClaimRunAsync(DbConnection connection, Guid runId, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task MarkRunEnqueuedAsync(DbConnection connection, Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        protected override Task InsertReassessedSystemIfAbsentAsync(DbConnection connection, ReassessedSystem system, CancellationToken cancellationToken) => throw new NotSupportedException();
+        protected override Task<bool> InsertReassessedSystemIfAbsentAsync(DbConnection connection, DbTransaction transaction, ReassessedSystem system, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        protected override Task FinishRunIfDoneAsync(DbConnection connection, Guid runId, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+        protected override Task FinishRunIfDoneAsync(DbConnection connection, DbTransaction? transaction, Guid runId, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task<IReadOnlyList<ReassessmentRun>> ReadRunsAsync(DbConnection connection, bool unfinishedOnly, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task<IReadOnlyList<RuleSetArchive>> ReadRuleSetsAsync(DbConnection connection, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        protected override IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(DbConnection connection, string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task InsertRuleSetIfAbsentAsync(DbConnection connection, RuleSetArchive ruleSet, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -40,6 +40,25 @@ public abstract class ReassessmentStoreContractTests(IRegisterDatabase database)
     }
 
     [StorageFact]
+    public async Task A_renewed_claim_is_not_taken_while_a_claim_gone_stale_and_taken_can_no_longer_be_renewed()
+    {
+        var key = $"demand:{Guid.NewGuid():N}";
+        await register.RequestReassessmentAsync(Run(key), Token);
+        var claim = (await ClaimMineAsync(register, key, At))!;
+
+        var renewed = await register.RenewReassessmentClaimAsync(claim.RunId, At, At.AddMinutes(4), Token);
+        var whileRenewed = await ClaimMineAsync(otherReplica, key, At.AddMinutes(6));
+        var stolen = await ClaimMineAsync(otherReplica, key, At.AddMinutes(10));
+        var renewedAfterTheft = await register.RenewReassessmentClaimAsync(claim.RunId, At.AddMinutes(4), At.AddMinutes(11), Token);
+
+        Assert.True(renewed);
+        Assert.Null(whileRenewed);
+        Assert.NotNull(stolen);
+        Assert.False(renewedAfterTheft);
+        Assert.Equal(At.AddMinutes(10), (await MineAsync(key)).Single().ClaimedAt);
+    }
+
+    [StorageFact]
     public async Task An_enqueued_run_is_not_claimed_again_and_finishes_with_its_last_system_counted_once()
     {
         var key = $"activation:{Guid.NewGuid():N}";
@@ -85,6 +104,44 @@ public abstract class ReassessmentStoreContractTests(IRegisterDatabase database)
         await register.MarkReassessmentEnqueuedAsync(run.RunId, "2.0.0", "hash", 0, At, Token);
 
         Assert.Equal(At, (await MineAsync(key)).Single().FinishedAt);
+    }
+
+    [StorageFact]
+    public async Task Systems_recorded_at_the_same_time_by_two_replicas_are_each_counted_once_and_the_run_finishes_once_with_their_totals()
+    {
+        var key = $"activation:{Guid.NewGuid():N}";
+        var run = Run(key);
+        await register.RequestReassessmentAsync(run, Token);
+        await register.MarkReassessmentEnqueuedAsync(run.RunId, "2.0.0", "hash", 60, At, Token);
+        var systems = Enumerable.Range(0, 60).Select(i => new ReassessedSystem(run.RunId, $"s{i:D2}", Guid.NewGuid(), At.AddSeconds(i), Opened: 1, Resolved: i % 2, Changed: 2)).ToList();
+
+        // Every system twice (a redelivery on the other replica), all at once: the writers take many rows per transaction.
+        await Task.WhenAll(systems.SelectMany(s => new[] { register.RecordReassessedSystemAsync(s, Token), otherReplica.RecordReassessedSystemAsync(s with { Opened = 9 }, Token) }));
+
+        var done = (await MineAsync(key)).Single();
+        Assert.Equal((60, 0), (done.Done, done.Remaining!.Value));
+        Assert.Equal(At.AddSeconds(59), done.FinishedAt);
+        Assert.Equal(30, done.Resolved);
+        Assert.Equal(120, done.Changed);
+        Assert.InRange(done.Opened, 60, 540);
+    }
+
+    [StorageFact]
+    public async Task A_row_of_a_run_that_does_not_exist_fails_alone_and_the_rows_written_with_it_are_kept()
+    {
+        var key = $"demand:{Guid.NewGuid():N}";
+        var run = Run(key);
+        await register.RequestReassessmentAsync(run, Token);
+        await register.MarkReassessmentEnqueuedAsync(run.RunId, "2.0.0", "hash", 20, At, Token);
+        var good = Enumerable.Range(0, 20).Select(i => register.RecordReassessedSystemAsync(new ReassessedSystem(run.RunId, $"s{i:D2}", null, At, 0, 0, 0), Token)).ToList();
+        var orphan = register.RecordReassessedSystemAsync(new ReassessedSystem(Guid.NewGuid(), "orphan", null, At, 0, 0, 0), Token);
+
+        await Task.WhenAll(good);
+        _ = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => orphan);
+
+        var done = (await MineAsync(key)).Single();
+        Assert.Equal(20, done.Done);
+        Assert.NotNull(done.FinishedAt);
     }
 
     private static ReassessmentRun Run(string key) =>

@@ -60,6 +60,30 @@ public abstract class RuleChangeStoreContractTests(IRegisterDatabase database)
     }
 
     [StorageFact]
+    public async Task Latest_assessments_are_the_latest_inputs_without_their_payloads_for_all_systems_and_for_one()
+    {
+        var prefix = UniqueSystem("keys");
+        foreach (var name in new[] { "b", "a" })
+        {
+            var first = Assessment($"{prefix}-{name}");
+            _ = await register.RecordAsync(first, Token);
+            _ = await register.RecordAsync(Assessment($"{prefix}-{name}") with { AssessedAt = first.AssessedAt.AddSeconds(1), RuleSetHash = Hash(name) }, Token);
+            // Assessed in the same millisecond as the latest: the same event must win in both reads.
+            _ = await register.RecordAsync(Assessment($"{prefix}-{name}") with { AssessedAt = first.AssessedAt.AddSeconds(1) }, Token);
+        }
+
+        static (string, Guid, DateTimeOffset, string) Key(LatestInput i) => (i.SystemId, i.EventId, i.AssessedAt, i.RuleSetHash);
+        static (string, Guid, DateTimeOffset, string) KeyOf(LatestAssessment a) => (a.SystemId, a.EventId, a.AssessedAt, a.RuleSetHash);
+        var inputs = (await ToListAsync(register.ReadLatestInputsAsync(null, Token))).Where(i => i.SystemId.StartsWith(prefix, StringComparison.Ordinal)).Select(Key).ToList();
+        var keys = (await ToListAsync(register.ReadLatestAssessmentsAsync(null, Token))).Where(a => a.SystemId.StartsWith(prefix, StringComparison.Ordinal)).Select(KeyOf).ToList();
+        var one = await ToListAsync(register.ReadLatestAssessmentsAsync($"{prefix}-b", Token));
+
+        Assert.Equal([$"{prefix}-a", $"{prefix}-b"], keys.Select(k => k.Item1));
+        Assert.Equal(inputs, keys);
+        Assert.Equal([inputs[1]], one.Select(KeyOf));
+    }
+
+    [StorageFact]
     public async Task Archived_rule_sets_are_read_back_oldest_activation_first()
     {
         var first = new RuleSetArchive("7.0.0", Hash("a"), """{"manifest.json":"{}"}""", At.AddDays(-2));
@@ -76,9 +100,9 @@ public abstract class RuleChangeStoreContractTests(IRegisterDatabase database)
 
     private static string Hash(string seed) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed + Guid.NewGuid())));
 
-    private static async Task<List<LatestInput>> ToListAsync(IAsyncEnumerable<LatestInput> inputs)
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> inputs)
     {
-        var list = new List<LatestInput>();
+        var list = new List<T>();
         await foreach (var input in inputs)
         {
             list.Add(input);

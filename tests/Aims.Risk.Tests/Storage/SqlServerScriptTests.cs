@@ -54,7 +54,8 @@ public sealed class SqlServerScriptTests
 
         Assert.Empty(errors.Select(e => $"{e.Line}:{e.Column} {e.Message}"));
         var statements = ((TSqlScript)fragment).Batches.SelectMany(b => b.Statements).ToList();
-        Assert.True(statements.Count >= 5, $"{resourceName}: only {statements.Count} statements parsed");
+        // At least the schema lock and one change (0007 has three statements): fewer means the parser lost part of the script.
+        Assert.True(statements.Count >= 3, $"{resourceName}: only {statements.Count} statements parsed");
     }
 
     [Theory]

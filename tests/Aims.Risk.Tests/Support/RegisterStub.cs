@@ -16,9 +16,13 @@ public abstract class RegisterStub : IRiskRegister
 
     public virtual IAsyncEnumerable<LatestInput> ReadLatestInputsAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public virtual IAsyncEnumerable<LatestAssessment> ReadLatestAssessmentsAsync(string? systemId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task<bool> RequestReassessmentAsync(ReassessmentRun run, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task<ReassessmentRun?> ClaimReassessmentAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public virtual Task<bool> RenewReassessmentClaimAsync(Guid runId, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task MarkReassessmentEnqueuedAsync(Guid runId, string ruleSetVersion, string ruleSetHash, int systems, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
 
