@@ -71,6 +71,34 @@ public abstract partial class RiskRegisterContractTests
     }
 
     /// <summary>
+    /// A transaction that loses a race for its risk is decided again on what won, up to five attempts in all; the fifth
+    /// loss is reported, and anything else that goes wrong is reported at once. The loss is raised from the decision,
+    /// inside the transaction, since a race cannot be staged on every store (SQLite lets one writer in at a time).
+    /// </summary>
+    [StorageFact]
+    public async Task A_lost_race_is_decided_again_up_to_five_attempts_and_nothing_else_is_retried()
+    {
+        var system = UniqueSystem("lost-race");
+        _ = await register.RecordAsync(Assessment(system, Rules[0]), Token);
+        var risk = (await register.QueryRisksAsync(new RiskQuery { SystemId = system }, Token))[0];
+        var update = Acknowledge(risk.RiskId);
+        var (won, lost, failed) = (0, 0, 0);
+
+        var outcome = await register.TransitionAsync(risk.RiskId, null, update.UpdateId, r => ++won < 5 ? throw new RiskConcurrencyException("lost") : RiskLifecycle.Apply(r, update, Criteria, At), Token);
+        var exhausted = await Assert.ThrowsAsync<RiskConcurrencyException>(() =>
+            register.TransitionAsync(risk.RiskId, null, null, _ => throw new RiskConcurrencyException($"lost {++lost}"), Token));
+        _ = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            register.TransitionAsync(risk.RiskId, null, null, _ => throw new InvalidOperationException($"failed {++failed}"), Token));
+
+        Assert.Equal(5, won);
+        Assert.NotNull(outcome.Applied);
+        Assert.Equal((5, "lost 5"), (lost, exhausted.Message));
+        Assert.Equal(1, failed);
+        var detail = (await register.FindRiskAsync(risk.RiskId, Token))!;
+        Assert.Equal((RiskStatus.InTreatment, risk.Version + 1, 2), (detail.Risk.Status, detail.Risk.Version, detail.History.Count));
+    }
+
+    /// <summary>
     /// A finding recorded without its risk (by a replica of a version before risks, during an upgrade) later than the
     /// risk's last sighting moves the risk to that finding: its values and status, while the owner, the first sighting
     /// and the version count carry on. No history row is added for an existing risk.
