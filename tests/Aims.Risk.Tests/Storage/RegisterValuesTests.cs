@@ -63,6 +63,9 @@ public sealed class RegisterValuesTests
         "2026-11-29T03:51::1.123+00:00",
         "2026-11-29T03:51:11.12/+00:00",
         "2026-11-29T03:51:11.:23+00:00",
+
+        // Every digit a character below or above the digits, where the sums would make 0221-01-01T01:01:01.021.
+        "/;;;-/;-/;T/;:/;:/;./;;+00:00",
     };
 
     /// <summary>The largest and smallest value of every field, read by the fast path as the general parser reads them.</summary>
