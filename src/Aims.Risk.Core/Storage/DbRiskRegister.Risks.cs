@@ -329,7 +329,8 @@ public abstract partial class DbRiskRegister
             ?? throw new RiskNotFoundException($"no risk has task {taskId}");
         var risk = await ReadRiskAsync(connection, transaction, id2, cancellationToken)
             ?? throw new RiskNotFoundException($"no risk {id2} in the register");
-        if (taskId is { } task && riskId is { } named && risk.RiskId != named)
+        // Named both ways, the task must be one of that risk's: the risk read above is the named one, so ask the task's.
+        if (taskId is { } task && riskId is { } named && await ReadRiskOfTaskAsync(connection, transaction, task, cancellationToken) != named)
         {
             throw new RiskNotFoundException($"task {task} is not a task of risk {named}");
         }

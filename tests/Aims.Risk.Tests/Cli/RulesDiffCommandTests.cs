@@ -148,6 +148,43 @@ public sealed class RulesDiffCommandTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The active rule set is the one activated last, whatever the order the register returns them in.</summary>
+    [Fact]
+    public async Task The_candidate_is_compared_with_the_rule_set_activated_last()
+    {
+        Edit("security.json", w => w["Rules"]!.AsArray().Add(RuleSetBuilder.Rule("SEC-900", "change.System.Exposure == \"Public\"", "security", 4, 4, controls: ["A.6.2.5"])));
+        Bump("1.9.0", "SEC-900: public systems");
+        var candidate = RuleSetLoader.Load(_candidate);
+        var (before, _, _) = await Diff("--fail-on-new", "High");
+        var register = new SqliteRiskRegister(Register, ResiliencePipeline.Empty, NullLogger<SqliteRiskRegister>.Instance);
+        await register.ArchiveRuleSetAsync(new RuleSetArchive(candidate.Version, candidate.Hash, candidate.Content, SampleEvents.Now), default);
+
+        var (code, output, error) = await Diff("--fail-on-new", "High");
+
+        Assert.Equal(AimsRiskCli.GateFailed, before);
+        Assert.True(code == AimsRiskCli.Success, error);
+        Assert.Contains($"{_latest.Count} system(s) re-evaluated, 0 would change", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_active_rule_set_that_no_longer_loads_exits_1_naming_it_and_each_error()
+    {
+        var register = new SqliteRiskRegister(Register, ResiliencePipeline.Empty, NullLogger<SqliteRiskRegister>.Instance);
+        await register.ArchiveRuleSetAsync(new RuleSetArchive("2.0.0", "abc123", """{ "manifest.json": 5 }""", SampleEvents.Now), default);
+
+        var (code, output, error) = await Diff("--fail-on-new", "Low");
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Empty(output);
+        Assert.Equal(
+            [
+                "the active rule set 2.0.0 (sha256 abc123) does not load with this version of aims-risk:",
+                "  manifest.json: is not a file of the rule set folder",
+                "",
+            ],
+            error.Split(Environment.NewLine));
+    }
+
     [Fact]
     public async Task A_changed_candidate_under_the_active_version_is_previewed_with_a_note_to_bump()
     {

@@ -27,6 +27,57 @@ public sealed class RegisterValuesTests
         "",
     };
 
+    /// <summary>
+    /// The register's own form with exactly one thing wrong, for each check the fast reading makes: every separator,
+    /// every field below and above its range (the calendar's days of the month included), and a character either side of
+    /// the digits ('/' and ':') in every field.
+    /// </summary>
+    public static TheoryData<string> OneThingWrong => new()
+    {
+        "2026/11-29T03:51:11.123+00:00",
+        "2026-11/29T03:51:11.123+00:00",
+        "2026-11-29t03:51:11.123+00:00",
+        "2026-11-29T03-51:11.123+00:00",
+        "2026-11-29T03:51-11.123+00:00",
+        "2026-11-29T03:51:11,123+00:00",
+        "2026-11-29T03:51:11.123+00-00",
+        "0000-11-29T03:51:11.123+00:00",
+        "2026-00-29T03:51:11.123+00:00",
+        "2026-11-00T03:51:11.123+00:00",
+        "2026-11-31T03:51:11.123+00:00",
+        "2026-12-32T03:51:11.123+00:00",
+        "2025-02-29T03:51:11.123+00:00",
+        "2026-11-29T03:60:11.123+00:00",
+        "2026-11-29T03:51:60.123+00:00",
+        "20/6-11-29T03:51:11.123+00:00",
+        "202:-11-29T03:51:11.123+00:00",
+        "2026-1/-29T03:51:11.123+00:00",
+        "2026-:1-29T03:51:11.123+00:00",
+        "2026-11-2/T03:51:11.123+00:00",
+        "2026-11-:9T03:51:11.123+00:00",
+        "2026-11-29T0/:51:11.123+00:00",
+        "2026-11-29T:3:51:11.123+00:00",
+        "2026-11-29T03:5/:11.123+00:00",
+        "2026-11-29T03::1:11.123+00:00",
+        "2026-11-29T03:51:1/.123+00:00",
+        "2026-11-29T03:51::1.123+00:00",
+        "2026-11-29T03:51:11.12/+00:00",
+        "2026-11-29T03:51:11.:23+00:00",
+
+        // Every digit a character below or above the digits, where the sums would make 0221-01-01T01:01:01.021.
+        "/;;;-/;-/;T/;:/;:/;./;;+00:00",
+    };
+
+    /// <summary>The largest and smallest value of every field, read by the fast path as the general parser reads them.</summary>
+    public static TheoryData<string> Boundaries => new()
+    {
+        "2026-12-31T23:59:59.999+00:00",
+        "2026-01-01T00:00:00.000+00:00",
+        "2026-04-30T12:00:00.500+00:00",
+        "2000-02-29T00:00:00.000+00:00",
+        "1999-09-09T09:09:09.999+00:00",
+    };
+
     [Theory]
     [MemberData(nameof(Stored))]
     public void A_stored_timestamp_reads_as_the_general_parser_reads_it(string text)
@@ -42,6 +93,16 @@ public sealed class RegisterValuesTests
     [MemberData(nameof(Invalid))]
     public void Text_that_is_not_a_timestamp_is_refused_as_before(string text) =>
         Assert.Throws<FormatException>(() => RegisterValues.ParseTimestamp(text));
+
+    [Theory]
+    [MemberData(nameof(OneThingWrong))]
+    public void A_timestamp_with_one_thing_wrong_is_refused(string text) =>
+        Assert.Throws<FormatException>(() => RegisterValues.ParseTimestamp(text));
+
+    [Theory]
+    [MemberData(nameof(Boundaries))]
+    public void The_bounds_of_every_field_read_as_the_general_parser_reads_them(string text) =>
+        A_stored_timestamp_reads_as_the_general_parser_reads_it(text);
 
     [Fact]
     public void What_the_register_writes_reads_back_equal()
