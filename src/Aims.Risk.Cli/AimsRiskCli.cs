@@ -42,7 +42,7 @@ public static class AimsRiskCli
             error.WriteLine($"configuration error: {string.Join("; ", ex.Failures)}");
             return Invalid;
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or InvalidDataException)
         {
             error.WriteLine($"error: {ex.Message}");
             return Invalid;

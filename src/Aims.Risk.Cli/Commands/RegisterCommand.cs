@@ -34,11 +34,12 @@ internal static class RegisterCommand
             }
 
             using var services = context.CreateStorage();
+            var unreadable = new UnreadableRows(context.Error);
             var entries = await services.Register.QueryEntriesAsync(
-                new RegisterQuery { SystemId = result.GetValue(system), MinimumLevel = result.GetValue(level), Limit = result.GetValue(limit) },
+                new RegisterQuery { SystemId = result.GetValue(system), MinimumLevel = result.GetValue(level), Limit = result.GetValue(limit), OnUnreadableRow = unreadable.Report },
                 cancellationToken);
             Write(context.Output, result.GetValue(format)!, entries);
-            return AimsRiskCli.Success;
+            return unreadable.Finish();
         });
         return command;
     }

@@ -31,11 +31,19 @@ internal static class RisksCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var services = context.CreateStorage();
+            var unreadable = new UnreadableRows(context.Error);
             var risks = await services.Register.QueryRisksAsync(
-                new RiskQuery { SystemId = result.GetValue(system), Status = result.GetValue(status), MinimumLevel = result.GetValue(level), Limit = result.GetValue(limit) },
+                new RiskQuery
+                {
+                    SystemId = result.GetValue(system),
+                    Status = result.GetValue(status),
+                    MinimumLevel = result.GetValue(level),
+                    Limit = result.GetValue(limit),
+                    OnUnreadableRow = unreadable.Report,
+                },
                 cancellationToken);
             Write(context.Output, result.GetValue(format)!, risks);
-            return AimsRiskCli.Success;
+            return unreadable.Finish();
         });
         return command;
     }

@@ -13,4 +13,10 @@ public sealed record RegisterQuery
     public Guid? EventId { get; init; }
 
     public int Limit { get; init; } = 10_000;
+
+    /// <summary>
+    /// Told of each stored entry row this version cannot read (a value a newer version wrote), which is then left out;
+    /// without it such a row fails the whole read with <see cref="InvalidDataException"/>.
+    /// </summary>
+    public Action<UnreadableRow>? OnUnreadableRow { get; init; }
 }

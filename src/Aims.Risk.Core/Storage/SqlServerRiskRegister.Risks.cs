@@ -144,7 +144,8 @@ public sealed partial class SqlServerRiskRegister
     protected override async Task<IReadOnlyList<RiskRecord>> ReadRisksAsync(DbConnection connection, RiskQuery query, CancellationToken cancellationToken)
     {
         var filter = new RiskFilter(query.SystemId, query.Status?.ToString(), query.MinimumLevel is { } level ? RegisterValues.Rank(level) : null, query.Limit);
-        return [.. (await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksSql, filter, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+        var rows = await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksSql, filter, cancellationToken: cancellationToken));
+        return UnreadableRow.Map(rows, "Risks", r => r.RiskId.ToString("D"), r => r.ToRecord(), query.OnUnreadableRow);
     }
 
     protected override async IAsyncEnumerable<RiskRecord> StreamRisksAsync(DbConnection connection, string? systemId, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -259,7 +259,7 @@ public sealed partial class SqlServerRiskRegister : DbRiskRegister
             query.EventId,
             query.Limit);
         var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(SelectEntriesSql, filter, cancellationToken: cancellationToken));
-        return [.. rows.Select(row => row.ToRecord())];
+        return UnreadableRow.Map(rows, "RiskEntries", row => row.Id.ToString("D"), row => row.ToRecord(), query.OnUnreadableRow);
     }
 
     protected override async Task InsertRuleSetIfAbsentAsync(DbConnection connection, RuleSetArchive ruleSet, CancellationToken cancellationToken) =>

@@ -119,7 +119,8 @@ public sealed partial class SqliteRiskRegister
             MinimumRank = query.MinimumLevel is { } level ? RegisterValues.Rank(level) : (int?)null,
             query.Limit,
         };
-        return [.. (await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksSql, parameters, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
+        var rows = await connection.QueryAsync<RiskRow>(new CommandDefinition(SelectRisksSql, parameters, cancellationToken: cancellationToken));
+        return UnreadableRow.Map(rows, "Risks", r => r.RiskId, r => r.ToRecord(), query.OnUnreadableRow);
     }
 
     // Read by column position, without Dapper's row objects: a report reads the whole table.

@@ -221,7 +221,7 @@ public sealed partial class SqliteRiskRegister : DbRiskRegister, IDisposable
             query.Limit,
         };
         var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(SelectEntriesSql, parameters, cancellationToken: cancellationToken));
-        return [.. rows.Select(row => row.ToRecord())];
+        return UnreadableRow.Map(rows, "RiskEntries", row => row.Id, row => row.ToRecord(), query.OnUnreadableRow);
     }
 
     protected override async Task InsertRuleSetIfAbsentAsync(DbConnection connection, RuleSetArchive ruleSet, CancellationToken cancellationToken)

@@ -135,4 +135,50 @@ public sealed class RegisterCommandTests : IAsyncLifetime
             })],
         };
     }
+
+    [Fact]
+    public async Task Rows_with_values_this_version_does_not_know_are_reported_one_by_one_and_the_rest_is_shown()
+    {
+        // As a newer version might write them: a level and a status this one has no name for.
+        await using (var connection = new SqliteConnection($"Data Source={_database}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE RiskEntries SET Level = 'Extreme' WHERE RuleId = 'SEC-002';
+                UPDATE Risks SET Status = 'Escalated' WHERE RuleId = 'ETH-003';
+                """;
+            _ = await command.ExecuteNonQueryAsync();
+        }
+
+        var (code, output, error) = await CliRunner.RunWith(_settings, "register", "--format", "json");
+        var (risksCode, risks, risksError) = await CliRunner.RunWith(_settings, "risks", "--format", "json");
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Equal(["ETH-003", "PRIV-001"], RuleIds(output).Order());
+        Assert.Single(error.Split('\n'), line => line.StartsWith("warning: RiskEntries row ", StringComparison.Ordinal) && line.Contains("'Extreme' is not a RiskLevel name", StringComparison.Ordinal));
+        Assert.Contains("error: 1 row(s) of the register could not be read", error, StringComparison.Ordinal);
+        Assert.Equal(AimsRiskCli.Invalid, risksCode);
+        Assert.Equal(["PRIV-001", "SEC-002"], RuleIds(risks).Order());
+        Assert.Contains("warning: Risks row ", risksError, StringComparison.Ordinal);
+        Assert.Contains("'Escalated' is not a RiskStatus name", risksError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error + risksError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_read_that_cannot_report_rows_one_by_one_ends_in_one_line()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={_database}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE Risks SET Status = 'Escalated' WHERE RuleId = 'ETH-003';";
+            _ = await command.ExecuteNonQueryAsync();
+        }
+
+        var (code, _, error) = await CliRunner.RunWith(_settings, "soa");
+
+        Assert.Equal(AimsRiskCli.Invalid, code);
+        Assert.Equal("error: 'Escalated' is not a RiskStatus name", error.Trim());
+    }
 }
