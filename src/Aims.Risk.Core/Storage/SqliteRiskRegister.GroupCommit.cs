@@ -184,9 +184,10 @@ public sealed partial class SqliteRiskRegister
 
                 statements.KeepRecord();
             }
-            catch (EventConflictException ex) when (!savepoints)
+            catch (Exception ex) when (!savepoints && ex is EventConflictException or InvalidDataException)
             {
-                // Found before anything of it was written: nothing to undo.
+                // Found before anything of it was written (a payload conflict; a stored risk of the system this version
+                // cannot read): nothing to undo, and only this record fails.
                 pending.Failure = ex;
             }
             catch (DbException ex) when (!savepoints && !TransientSqlErrors.IsTransient(ex))
@@ -195,7 +196,7 @@ public sealed partial class SqliteRiskRegister
                 await transaction.RollbackAsync(cancellationToken);
                 return false;
             }
-            catch (Exception ex) when (savepoints && (ex is EventConflictException || (ex is DbException db && !TransientSqlErrors.IsTransient(db))))
+            catch (Exception ex) when (savepoints && (ex is EventConflictException or InvalidDataException || (ex is DbException db && !TransientSqlErrors.IsTransient(db))))
             {
                 // This record fails as it would have alone; the others go on.
                 statements.RollbackToSavepoint.ExecuteNonQuery();

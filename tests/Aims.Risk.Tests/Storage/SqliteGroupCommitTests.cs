@@ -145,4 +145,27 @@ public sealed class SqliteGroupCommitTests(SqliteDatabaseFixture database) : ICl
         Assert.Equal(RiskStatus.Accepted, (await owner.FindRiskAsync(risk.RiskId, Token))!.Risk.Status);
         Assert.Empty(third.Changes);
     }
+
+    [Fact]
+    public async Task A_stored_risk_this_version_cannot_read_fails_only_the_events_of_its_system()
+    {
+        var register = database.CreateRegister();
+        var system = UniqueSystem("group-unreadable");
+        _ = await register.RecordAsync(Assessment(system, "privacy.consent-missing"), Token);
+        await using (var connection = new SqliteConnection(((SqliteRiskRegister)register).ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE Risks SET Status = 'Escalated', Version = Version + 1 WHERE SystemId = $system;";
+            _ = command.Parameters.AddWithValue("$system", system);
+            _ = await command.ExecuteNonQueryAsync();
+        }
+
+        var others = Enumerable.Range(0, 20).Select(i => register.RecordAsync(Assessment(UniqueSystem("group-readable"), $"r.{i}"), Token)).ToList();
+        var bad = register.RecordAsync(Assessment(system, "privacy.consent-missing"), Token);
+
+        var failure = await Assert.ThrowsAsync<InvalidDataException>(() => bad);
+        Assert.Contains("'Escalated' is not a RiskStatus name", failure.Message, StringComparison.Ordinal);
+        Assert.All(await Task.WhenAll(others), r => Assert.False(r.IsDuplicate));
+    }
 }
