@@ -142,8 +142,13 @@ public abstract partial class DbRiskRegister
     /// <summary>Writes the risk's new state if it is still at <paramref name="readVersion"/>; false when another writer changed it.</summary>
     protected abstract Task<bool> UpdateRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken);
 
-    /// <summary>Writes only the risk's last-seen columns if it is still at <paramref name="readVersion"/>; false when another writer changed it.</summary>
-    protected abstract Task<bool> ReconfirmRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the risk's last-seen columns if it is still at <paramref name="readVersion"/>; false when another writer
+    /// changed it. By default the whole row (the other columns are written with the values they have); a dialect writes
+    /// just those columns. The SQLite register's group commit has its own statement for it and does not come here.
+    /// </summary>
+    protected virtual Task<bool> ReconfirmRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
+        UpdateRiskAsync(connection, transaction, risk, readVersion, cancellationToken);
 
     protected abstract Task InsertHistoryAsync(DbConnection connection, DbTransaction transaction, RiskHistoryRecord history, CancellationToken cancellationToken);
 

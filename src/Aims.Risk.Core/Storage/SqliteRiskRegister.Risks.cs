@@ -201,9 +201,6 @@ public sealed partial class SqliteRiskRegister
     protected override async Task<bool> UpdateRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(UpdateRiskSql, RiskRow.From(risk, readVersion), transaction, cancellationToken: cancellationToken)) == 1;
 
-    protected override async Task<bool> ReconfirmRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(ReconfirmRiskSql, RiskRow.From(risk, readVersion), transaction, cancellationToken: cancellationToken)) == 1;
-
     protected override async Task InsertHistoryAsync(DbConnection connection, DbTransaction transaction, RiskHistoryRecord history, CancellationToken cancellationToken) =>
         _ = await connection.ExecuteAsync(new CommandDefinition(InsertHistorySql, HistoryRow.From(history), transaction, cancellationToken: cancellationToken));
 

@@ -222,8 +222,6 @@ public sealed class MigrationLockTests : IDisposable
 
         protected override Task<bool> UpdateRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        protected override Task<bool> ReconfirmRiskAsync(DbConnection connection, DbTransaction transaction, RiskRecord risk, long readVersion, CancellationToken cancellationToken) => throw new NotSupportedException();
-
         protected override Task InsertHistoryAsync(DbConnection connection, DbTransaction transaction, RiskHistoryRecord history, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         protected override Task<IReadOnlyList<RiskHistoryRecord>> ReadHistoryOfRiskAsync(DbConnection connection, Guid riskId, CancellationToken cancellationToken) => throw new NotSupportedException();
