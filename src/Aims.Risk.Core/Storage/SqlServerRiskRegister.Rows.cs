@@ -175,4 +175,233 @@ public sealed partial class SqlServerRiskRegister
             CreatedAt = CreatedAt,
         };
     }
+
+    internal sealed record KeyParameter(Guid Key);
+
+    internal sealed record SystemKey(string SystemId);
+
+    internal sealed record LimitParameter(int Limit);
+
+    internal sealed record RiskFilter(string? SystemId, string? Status, int? MinimumRank, int Limit);
+
+    /// <summary>The statuses travel as parameters too: the statement holds no literal values.</summary>
+    internal sealed record DueFilter(DateTimeOffset Now, int Limit)
+    {
+        public string Accepted { get; } = nameof(RiskStatus.Accepted);
+
+        public string TreatmentRequested { get; } = nameof(RiskStatus.TreatmentRequested);
+
+        public string InTreatment { get; } = nameof(RiskStatus.InTreatment);
+    }
+
+    internal sealed record EntriesOfRisk(Guid RiskId, int Limit);
+
+    internal sealed record EntryRisk(Guid Id, Guid RiskId);
+
+    internal sealed record Published(Guid MessageId, DateTimeOffset PublishedAt);
+
+    /// <summary>Risks as SQL Server stores them.</summary>
+    internal sealed class RiskRow
+    {
+        public Guid RiskId { get; init; }
+
+        public string SystemId { get; init; } = "";
+
+        public string RuleId { get; init; } = "";
+
+        public string Category { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Owner { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public int Likelihood { get; init; }
+
+        public int Impact { get; init; }
+
+        public int Score { get; init; }
+
+        public string Level { get; init; } = "";
+
+        public byte LevelRank { get; init; }
+
+        public int? ResidualLikelihood { get; init; }
+
+        public int? ResidualImpact { get; init; }
+
+        public string Controls { get; init; } = "";
+
+        public string? ResidualLevel { get; init; }
+
+        public string? AcceptedBy { get; init; }
+
+        public DateTimeOffset? AcceptedUntil { get; init; }
+
+        public DateTimeOffset? DueBy { get; init; }
+
+        public Guid? OpenTaskId { get; init; }
+
+        public DateTimeOffset FirstSeenAt { get; init; }
+
+        public DateTimeOffset LastSeenAt { get; init; }
+
+        public Guid LastEventId { get; init; }
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string RuleSetHash { get; init; } = "";
+
+        public DateTimeOffset? OverdueNoticeFor { get; init; }
+
+        public long Version { get; init; }
+
+        public long ReadVersion { get; init; }
+
+        public static RiskRow From(RiskRecord r, long readVersion) => new()
+        {
+            RiskId = r.RiskId,
+            SystemId = r.SystemId,
+            RuleId = r.RuleId,
+            Category = r.Category,
+            Title = r.Title,
+            Owner = r.Owner,
+            Status = r.Status.ToString(),
+            Likelihood = r.Likelihood,
+            Impact = r.Impact,
+            Score = r.Score,
+            Level = r.Level.ToString(),
+            LevelRank = checked((byte)RegisterValues.Rank(r.Level)),
+            ResidualLikelihood = r.ResidualLikelihood,
+            ResidualImpact = r.ResidualImpact,
+            Controls = RegisterValues.JoinControls(r.Controls),
+            ResidualLevel = r.ResidualLevel?.ToString(),
+            AcceptedBy = r.AcceptedBy,
+            AcceptedUntil = Milliseconds(r.AcceptedUntil),
+            DueBy = Milliseconds(r.DueBy),
+            OpenTaskId = r.OpenTaskId,
+            FirstSeenAt = RegisterValues.ToMilliseconds(r.FirstSeenAt),
+            LastSeenAt = RegisterValues.ToMilliseconds(r.LastSeenAt),
+            LastEventId = r.LastEventId,
+            RuleSetVersion = r.RuleSetVersion,
+            RuleSetHash = r.RuleSetHash,
+            OverdueNoticeFor = Milliseconds(r.OverdueNoticeFor),
+            Version = r.Version,
+            ReadVersion = readVersion,
+        };
+
+        public RiskRecord ToRecord() => new()
+        {
+            RiskId = RiskId,
+            SystemId = SystemId,
+            RuleId = RuleId,
+            Category = Category,
+            Title = Title,
+            Owner = Owner,
+            Status = RegisterValues.ParseName<RiskStatus>(Status),
+            Likelihood = Likelihood,
+            Impact = Impact,
+            Score = Score,
+            Level = RegisterValues.ParseName<RiskLevel>(Level),
+            ResidualLikelihood = ResidualLikelihood,
+            ResidualImpact = ResidualImpact,
+            Controls = RegisterValues.SplitControls(Controls),
+            ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
+            AcceptedBy = AcceptedBy,
+            AcceptedUntil = AcceptedUntil,
+            DueBy = DueBy,
+            OpenTaskId = OpenTaskId,
+            FirstSeenAt = FirstSeenAt,
+            LastSeenAt = LastSeenAt,
+            LastEventId = LastEventId,
+            RuleSetVersion = RuleSetVersion,
+            RuleSetHash = RuleSetHash,
+            OverdueNoticeFor = OverdueNoticeFor,
+            Version = Version,
+        };
+    }
+
+    /// <summary>RiskHistory as SQL Server stores it.</summary>
+    internal sealed class HistoryRow
+    {
+        public Guid ChangeId { get; init; }
+
+        public Guid RiskId { get; init; }
+
+        public DateTimeOffset At { get; init; }
+
+        public string? FromStatus { get; init; }
+
+        public string ToStatus { get; init; } = "";
+
+        public string Actor { get; init; } = "";
+
+        public string Reason { get; init; } = "";
+
+        public Guid? EventId { get; init; }
+
+        public Guid? UpdateId { get; init; }
+
+        public string Level { get; init; } = "";
+
+        public string? ResidualLevel { get; init; }
+
+        public Guid? TaskId { get; init; }
+
+        public static HistoryRow From(RiskHistoryRecord h) => new()
+        {
+            ChangeId = h.ChangeId,
+            RiskId = h.RiskId,
+            At = RegisterValues.ToMilliseconds(h.At),
+            FromStatus = h.FromStatus?.ToString(),
+            ToStatus = h.ToStatus.ToString(),
+            Actor = h.Actor,
+            Reason = h.Reason,
+            EventId = h.EventId,
+            UpdateId = h.UpdateId,
+            Level = h.Level.ToString(),
+            ResidualLevel = h.ResidualLevel?.ToString(),
+            TaskId = h.TaskId,
+        };
+
+        public RiskHistoryRecord ToRecord() => new()
+        {
+            ChangeId = ChangeId,
+            RiskId = RiskId,
+            At = At,
+            FromStatus = ParseOptional<RiskStatus>(FromStatus),
+            ToStatus = RegisterValues.ParseName<RiskStatus>(ToStatus),
+            Actor = Actor,
+            Reason = Reason,
+            EventId = EventId,
+            UpdateId = UpdateId,
+            Level = RegisterValues.ParseName<RiskLevel>(Level),
+            ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
+            TaskId = TaskId,
+        };
+    }
+
+    /// <summary>Outbox as SQL Server stores it.</summary>
+    internal sealed class OutboxRow
+    {
+        public Guid MessageId { get; init; }
+
+        public string MessageType { get; init; } = "";
+
+        public string Body { get; init; } = "";
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public DateTimeOffset? PublishedAt { get; init; }
+
+        public OutboxMessage ToRecord() => new()
+        {
+            MessageId = MessageId,
+            MessageType = MessageType,
+            Body = Body,
+            CreatedAt = CreatedAt,
+            PublishedAt = PublishedAt,
+        };
+    }
 }

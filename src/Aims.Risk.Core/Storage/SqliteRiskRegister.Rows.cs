@@ -168,4 +168,208 @@ public sealed partial class SqliteRiskRegister
             CreatedAt = RegisterValues.ParseTimestamp(CreatedAt),
         };
     }
+
+    private sealed class RiskRow
+    {
+        public string RiskId { get; init; } = "";
+
+        public string SystemId { get; init; } = "";
+
+        public string RuleId { get; init; } = "";
+
+        public string Category { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Owner { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public long Likelihood { get; init; }
+
+        public long Impact { get; init; }
+
+        public long Score { get; init; }
+
+        public string Level { get; init; } = "";
+
+        public long LevelRank { get; init; }
+
+        public long? ResidualLikelihood { get; init; }
+
+        public long? ResidualImpact { get; init; }
+
+        public string Controls { get; init; } = "";
+
+        public string? ResidualLevel { get; init; }
+
+        public string? AcceptedBy { get; init; }
+
+        public string? AcceptedUntil { get; init; }
+
+        public string? DueBy { get; init; }
+
+        public string? OpenTaskId { get; init; }
+
+        public string FirstSeenAt { get; init; } = "";
+
+        public string LastSeenAt { get; init; } = "";
+
+        public string LastEventId { get; init; } = "";
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string RuleSetHash { get; init; } = "";
+
+        public string? OverdueNoticeFor { get; init; }
+
+        public long Version { get; init; }
+
+        public long ReadVersion { get; init; }
+
+        public static RiskRow From(RiskRecord r, long readVersion) => new()
+        {
+            RiskId = RegisterValues.FormatGuid(r.RiskId),
+            SystemId = r.SystemId,
+            RuleId = r.RuleId,
+            Category = r.Category,
+            Title = r.Title,
+            Owner = r.Owner,
+            Status = r.Status.ToString(),
+            Likelihood = r.Likelihood,
+            Impact = r.Impact,
+            Score = r.Score,
+            Level = r.Level.ToString(),
+            LevelRank = RegisterValues.Rank(r.Level),
+            ResidualLikelihood = r.ResidualLikelihood,
+            ResidualImpact = r.ResidualImpact,
+            Controls = RegisterValues.JoinControls(r.Controls),
+            ResidualLevel = r.ResidualLevel?.ToString(),
+            AcceptedBy = r.AcceptedBy,
+            AcceptedUntil = Format(r.AcceptedUntil),
+            DueBy = Format(r.DueBy),
+            OpenTaskId = Format(r.OpenTaskId),
+            FirstSeenAt = RegisterValues.FormatTimestamp(r.FirstSeenAt),
+            LastSeenAt = RegisterValues.FormatTimestamp(r.LastSeenAt),
+            LastEventId = RegisterValues.FormatGuid(r.LastEventId),
+            RuleSetVersion = r.RuleSetVersion,
+            RuleSetHash = r.RuleSetHash,
+            OverdueNoticeFor = Format(r.OverdueNoticeFor),
+            Version = r.Version,
+            ReadVersion = readVersion,
+        };
+
+        public RiskRecord ToRecord() => new()
+        {
+            RiskId = RegisterValues.ParseGuid(RiskId),
+            SystemId = SystemId,
+            RuleId = RuleId,
+            Category = Category,
+            Title = Title,
+            Owner = Owner,
+            Status = RegisterValues.ParseName<RiskStatus>(Status),
+            Likelihood = checked((int)Likelihood),
+            Impact = checked((int)Impact),
+            Score = checked((int)Score),
+            Level = RegisterValues.ParseName<RiskLevel>(Level),
+            ResidualLikelihood = ResidualLikelihood is { } rl ? checked((int)rl) : null,
+            ResidualImpact = ResidualImpact is { } ri ? checked((int)ri) : null,
+            Controls = RegisterValues.SplitControls(Controls),
+            ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
+            AcceptedBy = AcceptedBy,
+            AcceptedUntil = ParseOptionalTimestamp(AcceptedUntil),
+            DueBy = ParseOptionalTimestamp(DueBy),
+            OpenTaskId = ParseOptionalGuid(OpenTaskId),
+            FirstSeenAt = RegisterValues.ParseTimestamp(FirstSeenAt),
+            LastSeenAt = RegisterValues.ParseTimestamp(LastSeenAt),
+            LastEventId = RegisterValues.ParseGuid(LastEventId),
+            RuleSetVersion = RuleSetVersion,
+            RuleSetHash = RuleSetHash,
+            OverdueNoticeFor = ParseOptionalTimestamp(OverdueNoticeFor),
+            Version = Version,
+        };
+    }
+
+    /// <summary>RiskHistory as SQLite stores it.</summary>
+    private sealed class HistoryRow
+    {
+        public string ChangeId { get; init; } = "";
+
+        public string RiskId { get; init; } = "";
+
+        public string At { get; init; } = "";
+
+        public string? FromStatus { get; init; }
+
+        public string ToStatus { get; init; } = "";
+
+        public string Actor { get; init; } = "";
+
+        public string Reason { get; init; } = "";
+
+        public string? EventId { get; init; }
+
+        public string? UpdateId { get; init; }
+
+        public string Level { get; init; } = "";
+
+        public string? ResidualLevel { get; init; }
+
+        public string? TaskId { get; init; }
+
+        public static HistoryRow From(RiskHistoryRecord h) => new()
+        {
+            ChangeId = RegisterValues.FormatGuid(h.ChangeId),
+            RiskId = RegisterValues.FormatGuid(h.RiskId),
+            At = RegisterValues.FormatTimestamp(h.At),
+            FromStatus = h.FromStatus?.ToString(),
+            ToStatus = h.ToStatus.ToString(),
+            Actor = h.Actor,
+            Reason = h.Reason,
+            EventId = Format(h.EventId),
+            UpdateId = Format(h.UpdateId),
+            Level = h.Level.ToString(),
+            ResidualLevel = h.ResidualLevel?.ToString(),
+            TaskId = Format(h.TaskId),
+        };
+
+        public RiskHistoryRecord ToRecord() => new()
+        {
+            ChangeId = RegisterValues.ParseGuid(ChangeId),
+            RiskId = RegisterValues.ParseGuid(RiskId),
+            At = RegisterValues.ParseTimestamp(At),
+            FromStatus = ParseOptional<RiskStatus>(FromStatus),
+            ToStatus = RegisterValues.ParseName<RiskStatus>(ToStatus),
+            Actor = Actor,
+            Reason = Reason,
+            EventId = ParseOptionalGuid(EventId),
+            UpdateId = ParseOptionalGuid(UpdateId),
+            Level = RegisterValues.ParseName<RiskLevel>(Level),
+            ResidualLevel = ParseOptional<RiskLevel>(ResidualLevel),
+            TaskId = ParseOptionalGuid(TaskId),
+        };
+    }
+
+    /// <summary>Outbox as SQLite stores it.</summary>
+    private sealed class OutboxRow
+    {
+        public string MessageId { get; init; } = "";
+
+        public string MessageType { get; init; } = "";
+
+        public string Body { get; init; } = "";
+
+        public string CreatedAt { get; init; } = "";
+
+        public string? PublishedAt { get; init; }
+
+        public OutboxMessage ToRecord() => new()
+        {
+            MessageId = RegisterValues.ParseGuid(MessageId),
+            MessageType = MessageType,
+            Body = Body,
+            CreatedAt = RegisterValues.ParseTimestamp(CreatedAt),
+            PublishedAt = ParseOptionalTimestamp(PublishedAt),
+        };
+    }
 }
