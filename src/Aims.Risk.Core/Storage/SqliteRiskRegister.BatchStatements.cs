@@ -16,7 +16,7 @@ public sealed partial class SqliteRiskRegister
         private readonly SqliteCommand _readRisk;
         private readonly IReadOnlyDictionary<string, RiskRecord> _cached;
         private readonly Dictionary<string, RiskRecord> _written = new(StringComparer.Ordinal);
-        private readonly List<RiskRecord> _writtenByRecord = [];
+        private readonly List<(string RiskId, RiskRecord Risk)> _writtenByRecord = [];
         private readonly Statement<AssessmentRow> _insertAssessment;
         private readonly Statement<EntryRow> _insertEntry;
         private readonly Statement<RiskRow> _insertRisk;
@@ -59,9 +59,9 @@ public sealed partial class SqliteRiskRegister
         /// <summary>The record's writes stay in the transaction (it succeeded, or failed before writing anything).</summary>
         public void KeepRecord()
         {
-            foreach (var risk in _writtenByRecord)
+            foreach (var (riskId, risk) in _writtenByRecord)
             {
-                _written[RegisterValues.FormatGuid(risk.RiskId)] = risk;
+                _written[riskId] = risk;
             }
 
             _writtenByRecord.Clear();
@@ -125,7 +125,7 @@ public sealed partial class SqliteRiskRegister
         {
             var row = RiskRow.From(risk, readVersion: 0);
             _ = _insertRisk.Run(row);
-            _writtenByRecord.Add(row.ToRecord());
+            _writtenByRecord.Add((row.RiskId, row.ToRecord()));
             return Task.CompletedTask;
         }
 
@@ -162,7 +162,7 @@ public sealed partial class SqliteRiskRegister
                 return false;
             }
 
-            _writtenByRecord.Add(row.ToRecord());
+            _writtenByRecord.Add((row.RiskId, row.ToRecord()));
             return true;
         }
 
